@@ -6,34 +6,34 @@
 __all__ = ['imagenette_names', 'is_quick', 'quick', 'imagenette_label', 'balanced_subset', 'get_image_subset', 'data_path',
            'get_data']
 
-# %% ../nbs/00_data.ipynb #1d7bb888
+# %% ../nbs/00_data.ipynb #da2ebde7
 from fastai.vision.all import *
 
-# %% ../nbs/00_data.ipynb #5a3d9afe
+# %% ../nbs/00_data.ipynb #ddd957af
 def is_quick():
     "Whether to run quick: `RESNET_NB_QUICK` if it is set (`1` or `0`), else whether `nbdev_test` is running (`IN_TEST`)"
     flag = os.environ.get('RESNET_NB_QUICK')
     if flag is None: return bool(os.environ.get('IN_TEST'))
     return flag.strip().lower() not in ('', '0', 'false', 'no')
 
-# %% ../nbs/00_data.ipynb #36e18f8a
+# %% ../nbs/00_data.ipynb #e5909fae
 def quick(full, small):
     "`small` in quick mode (see `is_quick`), `full` otherwise"
     return small if is_quick() else full
 
-# %% ../nbs/00_data.ipynb #17feb196
+# %% ../nbs/00_data.ipynb #739b2198
 imagenette_names = dict(
     n01440764='tench', n02102040='English springer', n02979186='cassette player', n03000684='chain saw',
     n03028079='church', n03394916='French horn', n03417042='garbage truck', n03425413='gas pump',
     n03445777='golf ball', n03888257='parachute')
 
-# %% ../nbs/00_data.ipynb #3d04a3fb
+# %% ../nbs/00_data.ipynb #100651f0
 def imagenette_label(o):
     "The class of image file `o` in words: its `parent_label`, translated by `imagenette_names` where it is a WordNet id"
     label = parent_label(o)
     return imagenette_names.get(label, label)
 
-# %% ../nbs/00_data.ipynb #0fc7a165
+# %% ../nbs/00_data.ipynb #15940251
 def balanced_subset(files, n_train=20, n_valid=10, valid_name='val'):
     "The first `n_train` training and `n_valid` validation `files` of each class, in sorted order"
     counts,keep = Counter(),L()
@@ -45,32 +45,32 @@ def balanced_subset(files, n_train=20, n_valid=10, valid_name='val'):
             keep.append(f)
     return keep
 
-# %% ../nbs/00_data.ipynb #567a24d9
-def get_image_subset(path, n_train=20, n_valid=10):
+# %% ../nbs/00_data.ipynb #d9899c65
+def get_image_subset(path, n_train=20, n_valid=10, valid_name='val'):
     "`balanced_subset` of the images in `path`"
-    return balanced_subset(get_image_files(path), n_train, n_valid)
+    return balanced_subset(get_image_files(path), n_train, n_valid, valid_name)
 
-# %% ../nbs/00_data.ipynb #86053d29
-def data_path(source):
-    "Folder of Imagenette-style data for `source`, a `URLs` address (fetched with `untar_data`) or a local folder"
+# %% ../nbs/00_data.ipynb #4a9a74c8
+def data_path(source, splits=('train', 'val')):
+    "Folder for `source`, a `URLs` address (fetched with `untar_data`) or a local folder, checked to hold images in each of `splits`"
     if isinstance(source, str) and '://' in source:
         try: path = untar_data(source)
         except Exception as e:
             raise FileNotFoundError(
                 f"Could not get {source} ({type(e).__name__}: {e}). With a network, `untar_data` downloads it into "
                 f"{fastai_cfg().path('data')}; without one, put the unpacked archive there yourself, "
-                f"or pass `get_data` the folder that holds `train/` and `val/`.") from e
+                f"or pass the folder that holds {' and '.join(f'`{o}/`' for o in splits)}.") from e
     else: path = Path(source).expanduser()
     if not path.is_dir():
         raise FileNotFoundError(f"No folder {path}: pass a `URLs` address such as `URLs.IMAGENETTE_160`, "
-                                f"or a folder that holds `train/` and `val/`.")
-    for split in ('train', 'val'):
+                                f"or a folder that holds {' and '.join(f'`{o}/`' for o in splits)}.")
+    for split in splits:
         if not get_image_files(path/split):
-            raise FileNotFoundError(f"{path/split} has no images: `get_data` expects Imagenette's layout, "
-                                    f"`train/<class>/*.JPEG` and `val/<class>/*.JPEG`.")
+            raise FileNotFoundError(f"{path/split} has no images: expected one folder of images per class in each of "
+                                    f"{' and '.join(f'`{o}/`' for o in splits)}, as in Imagenette's `train/n01440764/*.JPEG`.")
     return path
 
-# %% ../nbs/00_data.ipynb #88eb6d2d
+# %% ../nbs/00_data.ipynb #48a53290
 def get_data(source, presize, resize, bs=128):
     "The chapter's Imagenette `DataLoaders` from `source`: items cropped to `presize`, augmented batches of `resize` px"
     path = data_path(source)
