@@ -92,7 +92,7 @@ def main(root='.'):
             text = ' '.join(' '.join(dom.text).split())
             md = '\n'.join(''.join(c['source']) for c in json.loads((nbs/f'{name}.ipynb').read_text(encoding='utf-8'))['cells']
                            if c['cell_type'] == 'markdown')
-            expect = re.search(r'^# (.+)$', md, re.M)[1].strip()
+            expect = re.search(r'^# (.+)$', md, re.M)[1].replace('`', '').strip()
             problems = []
             if title != expect: problems.append(f'title {title!r}, expected {expect!r}')
             if len(text) < 500: problems.append(f'only {len(text)} characters of text')

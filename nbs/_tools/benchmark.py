@@ -1,0 +1,82 @@
+"""Training-step time of the chapter's ResNets against fastai's and torchvision's, and the data loader's speed.
+
+Usage (from the project root): python nbs/_tools/benchmark.py [--bs 32] [--repeats 5] [--no-compile]
+
+One training step is forward, backward and an SGD step on one fixed batch of 128 px images; each model gets the same
+batch, `--warmup` untimed steps, then the median of `--repeats` timed ones. Variants of ours: channels-last memory
+format, and `torch.compile`. Then the images per second that `get_data`'s training loader delivers on its own, to
+tell whether training on this machine waits for data or for compute. Prints markdown tables with the machine named.
+Run it on a quiet machine: anything else running skews the times.
+"""
+import argparse, os, platform, statistics, time, warnings
+import torch, torchvision
+from torch import nn
+from fastai.vision.all import URLs, total_params
+from fastai.vision.models.xresnet import xresnet18, xresnet50
+from resnet_nb.data import get_data
+from resnet_nb.resnet import resnet18
+from resnet_nb.bottleneck import resnet50
+
+
+def step_time(model, x, y, repeats, warmup, channels_last=False):
+    "Median seconds of a forward, backward and SGD step of `model` on `(x, y)`"
+    if channels_last: model, x = model.to(memory_format=torch.channels_last), x.contiguous(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+    loss_func = nn.CrossEntropyLoss()
+    model.train()
+    def step():
+        opt.zero_grad()
+        loss_func(model(x), y).backward()
+        opt.step()
+    for _ in range(warmup): step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def loader_speed(n_batches, bs):
+    "Images per second from `get_data`'s training loader alone, at 128 px, after one warm-up batch"
+    dls = get_data(URLs.IMAGENETTE_160, 160, 128, bs=bs)
+    it = iter(dls.train)
+    next(it)
+    start,n = time.perf_counter(),0
+    for _ in range(n_batches): n += len(next(it)[0])
+    return n/(time.perf_counter() - start), dls.train.num_workers
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--bs', type=int, default=32)
+    p.add_argument('--repeats', type=int, default=5)
+    p.add_argument('--warmup', type=int, default=2)
+    p.add_argument('--no-compile', action='store_true', help="skip the torch.compile variants")
+    p.add_argument('--loader-batches', type=int, default=20)
+    a = p.parse_args()
+    warnings.filterwarnings('ignore')
+    torch.manual_seed(0)
+    x,y = torch.randn(a.bs, 3, 128, 128),torch.randint(0, 10, (a.bs,))
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} threads, torch {torch.__version__}"
+    print(f"Training step, batch of {a.bs} at 128 px, CPU ({machine}); median of {a.repeats} after {a.warmup} warm-up steps\n")
+    print("| model | parameters | ms per step | images/s | vs xresnet |\n|---|---|---|---|---|")
+    for depth,ours,xres,tv in [(18, resnet18, xresnet18, torchvision.models.resnet18), (50, resnet50, xresnet50, torchvision.models.resnet50)]:
+        variants = [(f'resnet{depth} (resnet_nb)', lambda: ours(10), {}),
+                    (f'xresnet{depth} (fastai)', lambda: xres(n_out=10), {}),
+                    (f'resnet{depth} (torchvision)', lambda: tv(num_classes=10), {}),
+                    (f'resnet{depth} (resnet_nb), channels_last', lambda: ours(10), dict(channels_last=True))]
+        if not a.no_compile: variants.append((f'resnet{depth} (resnet_nb), torch.compile', lambda: torch.compile(ours(10)), {}))
+        times,params = {},{}
+        for name,make,kw in variants:
+            torch.manual_seed(0)
+            m = make()
+            params[name],times[name] = total_params(m)[0],step_time(m, x, y, a.repeats, a.warmup, **kw)
+        base = times[f'xresnet{depth} (fastai)']
+        for name,t in times.items():
+            print(f"| {name} | {params[name]:,} | {t*1000:,.0f} | {a.bs/t:.1f} | {base/t:.2f}x |", flush=True)
+    ips,workers = loader_speed(a.loader_batches, bs=128)
+    print(f"\nData: `get_data(URLs.IMAGENETTE_160, 160, 128)` training loader alone, {workers} worker(s): {ips:,.0f} images/s")
+
+
+if __name__ == '__main__': main()
