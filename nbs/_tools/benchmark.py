@@ -8,7 +8,7 @@ format, and `torch.compile`. Then the images per second that `get_data`'s traini
 tell whether training on this machine waits for data or for compute. Prints markdown tables with the machine named.
 Run it on a quiet machine: anything else running skews the times.
 """
-import argparse, os, platform, statistics, time, warnings
+import argparse, os, platform, time, warnings
 import torch, torchvision
 from torch import nn
 from fastai.vision.all import URLs, total_params
@@ -16,6 +16,7 @@ from fastai.vision.models.xresnet import xresnet18, xresnet50
 from resnet_nb.data import get_data
 from resnet_nb.resnet import resnet18
 from resnet_nb.bottleneck import resnet50
+from resnet_nb.conv1x1 import median_time
 
 
 def step_time(model, x, y, repeats, warmup, channels_last=False):
@@ -28,13 +29,7 @@ def step_time(model, x, y, repeats, warmup, channels_last=False):
         opt.zero_grad()
         loss_func(model(x), y).backward()
         opt.step()
-    for _ in range(warmup): step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_time(step, repeats, warmup)
 
 
 def loader_speed(n_batches, bs):
