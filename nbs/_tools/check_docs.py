@@ -4,7 +4,7 @@ Usage (from the project root, after `python nbs/_tools/docs.py`): python nbs/_to
 
 For every notebook in `nbs/` there must be a page. Every internal link and anchor on every page must resolve.
 Then headless Chromium opens each page from a local server, and its rendered DOM must show the page's title, its
-text, and typeset math where the notebook has any; a screenshot of each page goes to `_docs/_screenshots/`.
+text, no hidden cell or nbdev directive, and typeset math where the notebook has any; a screenshot of each page goes to `_docs/_screenshots/`.
 Prints `N passed, M failed` (pages) and exits non-zero on any failure.
 """
 import functools, http.server, json, re, shutil, subprocess, sys, tempfile, threading
@@ -20,7 +20,7 @@ class Page(HTMLParser):
     "Links, ids, the first `h1` and the visible text of an HTML page"
     def __init__(self, html):
         super().__init__()
-        self.links,self.ids,self.h1,self.text,self._in_h1,self._skip = [],set(),None,[],False,0
+        self.links,self.ids,self.h1,self.text,self.code,self._in_h1,self._skip,self._pre = [],set(),None,[],[],False,0,0
         self.feed(html)
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -29,12 +29,15 @@ class Page(HTMLParser):
             if a.get(k) and not (tag == 'link' and a.get('rel') in ('preconnect', 'dns-prefetch')): self.links.append(a[k])
         if tag == 'h1' and self.h1 is None: self._in_h1,self.h1 = True,''
         if tag in ('script', 'style'): self._skip += 1
+        if tag == 'pre': self._pre += 1
     def handle_endtag(self, tag):
         if tag == 'h1': self._in_h1 = False
         if tag in ('script', 'style'): self._skip -= 1
+        if tag == 'pre': self._pre -= 1
     def handle_data(self, data):
         if self._in_h1: self.h1 += data
         if not self._skip: self.text.append(data)
+        if self._pre: self.code.append(data)
 
 
 def check_links(site):
@@ -84,7 +87,10 @@ def main(root='.'):
     try:
         for name in names:
             f = site/f'{name}.html'
-            if not f.exists(): failures.setdefault(f.name, []).append('missing page'); continue
+            if not f.exists():
+                failures.setdefault(f.name, []).append('missing page')
+                print(f"FAIL {name}: no page {f.name}")
+                continue
             url = f'http://127.0.0.1:{srv.server_port}/{name}.html'
             html = chromium('--dump-dom', url)
             dom = Page(html)
@@ -96,6 +102,8 @@ def main(root='.'):
             problems = []
             if title != expect: problems.append(f'title {title!r}, expected {expect!r}')
             if len(text) < 500: problems.append(f'only {len(text)} characters of text')
+            code = ''.join(dom.code)
+            if re.search(r'^\s*#\|', code, re.M) or 'pip install -Uqq' in code: problems.append('a hidden cell or an nbdev directive shows')
             if re.search(r'\$[^$\n]+\$', md) and 'mjx-container' not in html: problems.append('math not typeset')
             chromium('--window-size=1280,2400', f'--screenshot={shots/(name + ".png")}', url)
             if not (shots/f'{name}.png').exists(): problems.append('no screenshot')
