@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['bottleneck_block', 'resnet50', 'resnet101', 'resnet152']
 
-# %% ../nbs/04_bottleneck.ipynb #7a092dbd
+# %% ../nbs/04_bottleneck.ipynb #080b5258
 from fastai.vision.all import *
 from .data import *
 from .fcn import *
 from .resblock import *
 from .resnet import *
 
-# %% ../nbs/04_bottleneck.ipynb #9e6a97d3
+# %% ../nbs/04_bottleneck.ipynb #7a00952b
 def bottleneck_block(ni, nf, stride=1):
     "1x1 `ConvLayer` `ni`->`nf//4`, 3x3 `nf//4`->`nf//4` with `stride`, 1x1 `nf//4`->`nf` (no activation, zero-init batchnorm)"
     if nf % 4: raise ValueError(f"A bottleneck squeezes `nf` by 4, so `nf` must be a multiple of 4, not {nf}")
@@ -21,17 +21,17 @@ def bottleneck_block(ni, nf, stride=1):
         ConvLayer(nf//4, nf//4, stride=stride),
         ConvLayer(nf//4, nf, 1, act_cls=None, norm_type=NormType.BatchZero))
 
-# %% ../nbs/04_bottleneck.ipynb #6069f12a
+# %% ../nbs/04_bottleneck.ipynb #6ad798ab
 def resnet50(n_out):
     "ResNet-50: `ResNet` with 3, 4, 6 and 3 bottleneck blocks per stage, `expansion=4`"
     return ResNet(n_out, [3, 4, 6, 3], expansion=4, conv_block=bottleneck_block)
 
-# %% ../nbs/04_bottleneck.ipynb #549d5320
+# %% ../nbs/04_bottleneck.ipynb #1ada81e7
 def resnet101(n_out):
     "ResNet-101: `ResNet` with 3, 4, 23 and 3 bottleneck blocks per stage, `expansion=4`"
     return ResNet(n_out, [3, 4, 23, 3], expansion=4, conv_block=bottleneck_block)
 
-# %% ../nbs/04_bottleneck.ipynb #f64a32a3
+# %% ../nbs/04_bottleneck.ipynb #241a11cf
 def resnet152(n_out):
     "ResNet-152: `ResNet` with 3, 8, 36 and 3 bottleneck blocks per stage, `expansion=4`"
     return ResNet(n_out, [3, 8, 36, 3], expansion=4, conv_block=bottleneck_block)

@@ -5,21 +5,21 @@
 # %% auto #0
 __all__ = ['book_accuracy', 'avg_pool', 'conv_block', 'get_model', 'get_learner', 'vs_book']
 
-# %% ../nbs/01_fcn.ipynb #ad6664d2
+# %% ../nbs/01_fcn.ipynb #61d0cb90
 from fastai.vision.all import *
 from .data import *
 
-# %% ../nbs/01_fcn.ipynb #d3645e04
+# %% ../nbs/01_fcn.ipynb #719d5823
 def avg_pool(x):
     "Mean of each channel of `x` over its grid: `(bs, ch, h, w)` to `(bs, ch)`"
     return x.mean((2,3))
 
-# %% ../nbs/01_fcn.ipynb #fec127f8
+# %% ../nbs/01_fcn.ipynb #7c805d07
 def conv_block(ni, nf):
     "The chapter's `block`: a stride-2 `ConvLayer` from `ni` to `nf` channels"
     return ConvLayer(ni, nf, stride=2)
 
-# %% ../nbs/01_fcn.ipynb #f2f5b54d
+# %% ../nbs/01_fcn.ipynb #1f0fe67c
 def get_model(n_out, block=conv_block):
     "Fully convolutional net: five stride-2 `block`s (3-16-32-64-128-256 channels), average pooling, a linear layer to `n_out`"
     return nn.Sequential(
@@ -32,17 +32,17 @@ def get_model(n_out, block=conv_block):
         Flatten(),
         nn.Linear(256, n_out))
 
-# %% ../nbs/01_fcn.ipynb #5c69abe5
+# %% ../nbs/01_fcn.ipynb #b75b073b
 @delegates(Learner)
 def get_learner(dls, model, fp16=None, **kwargs):
     "A `Learner` as in the chapter: cross-entropy loss, `accuracy`, and mixed precision if `fp16` (by default, where CUDA is available)"
     learn = Learner(dls, model, **{'loss_func': nn.CrossEntropyLoss(), 'metrics': accuracy, **kwargs})
     return learn.to_fp16() if ifnone(fp16, torch.cuda.is_available()) else learn
 
-# %% ../nbs/01_fcn.ipynb #79f8efef
+# %% ../nbs/01_fcn.ipynb #111d3ee8
 book_accuracy = dict(fcn=0.659, resblock=0.668, resblock2=0.693, resnet18=0.757, resnet50=0.873)
 
-# %% ../nbs/01_fcn.ipynb #b4ebebf5
+# %% ../nbs/01_fcn.ipynb #e523ad9f
 def vs_book(learn, arch):
     "One-row `DataFrame`: `learn`'s final accuracy against `book_accuracy[arch]`, with data, size, epochs and hardware"
     dev = torch.cuda.get_device_name() if torch.cuda.is_available() else f'CPU ({os.cpu_count()} cores)'
