@@ -6,7 +6,7 @@
 __all__ = ['archs', 'data_source', 'atomic_write', 'Checkpoint', 'RunLogger', 'check_args', 'hardware', 'train', 'main', 'cli']
 
 # %% ../nbs/30_train.ipynb #05514765
-import json, platform, subprocess
+import json, platform
 from fastai.vision.all import *
 from fastai.distributed import *
 from fastcore.script import anno_parser
