@@ -23,7 +23,7 @@ def filter_normalized(model, generator=None):
 
 # %% ../nbs/23_loss_surface.ipynb #f04d6332
 def losses_at(model, dirs, coords, batches, loss_func=nn.CrossEntropyLoss()):
-    "Mean `loss_func` of `model` on `batches` with its weights at theta + sum of c[j]*`dirs`[j] for each c in `coords`"
+    "Mean `loss_func` of `model` on `batches` at each point c of `coords`: weights moved to theta + c[0] `dirs`[0] + c[1] `dirs`[1] + ..."
     params = list(model.parameters())
     theta = [p.detach().clone() for p in params]
     if len(dirs) and len(dirs[0]) != len(params):
