@@ -7,7 +7,6 @@ __all__ = ['load_image', 'image_tensors', 'tensor_data', 'PlainBlock', 'batch_bl
 
 # %% ../nbs/22_degradation.ipynb #1307cf8c
 from fastai.vision.all import *
-from concurrent.futures import ThreadPoolExecutor
 from torch.utils.data import TensorDataset
 from .data import *
 from .fcn import *
@@ -23,7 +22,7 @@ def load_image(fn, size):
 # %% ../nbs/22_degradation.ipynb #439bc8d0
 def image_tensors(files, size, n_workers=defaults.cpus):
     "Images `files` as one float tensor `(n, 3, size, size)` normalised with ImageNet's statistics"
-    with ThreadPoolExecutor(n_workers) as ex: imgs = np.stack(list(ex.map(partial(load_image, size=size), files)))
+    imgs = np.stack(parallel(load_image, files, size=size, n_workers=n_workers, threadpool=True, progress=False))
     x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float()/255
     mean,std = (tensor(o)[:,None,None] for o in imagenet_stats)
     return (x - mean)/std
