@@ -9,7 +9,6 @@ __all__ = ['load_image', 'image_tensors', 'tensor_data', 'PlainBlock', 'batch_bl
 from fastai.vision.all import *
 from torch.utils.data import TensorDataset
 from .data import *
-from .fcn import *
 from .resblock import *
 
 # %% ../nbs/22_degradation.ipynb #e12abeed

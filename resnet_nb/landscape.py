@@ -28,8 +28,8 @@ def losses_at(model, dirs, coords, batches, loss_func=nn.CrossEntropyLoss()):
     theta = [p.detach().clone() for p in params]
     if len(dirs) and len(dirs[0]) != len(params):
         raise ValueError(f"each direction needs one tensor per parameter of `model` ({len(params)}), not {len(dirs[0])}: make it with `filter_normalized(model)`")
+    training,res = model.training,[]
     model.eval()
-    res = []
     try:
         with torch.no_grad():
             for c in coords:
@@ -38,4 +38,5 @@ def losses_at(model, dirs, coords, batches, loss_func=nn.CrossEntropyLoss()):
     finally:
         with torch.no_grad():
             for p,t in zip(params, theta): p.copy_(t)
+        model.train(training)
     return tensor(res)
