@@ -35,10 +35,8 @@ def tensor_data(source, size=32, bs=128):
     labels = files.map(imagenette_label)
     vocab = sorted(set(labels))
     o2i = {v: i for i,v in enumerate(vocab)}
-    is_valid = files.map(lambda f: f.parent.parent.name=='val')
     dss = []
-    for valid in (False, True):
-        idx = [i for i,v in enumerate(is_valid) if v==valid]
+    for idx in GrandparentSplitter(valid_name='val')(files):
         x = image_tensors(files[idx], size)
         y = tensor([o2i[labels[i]] for i in idx])
         dss.append(TensorDataset(x, y))
