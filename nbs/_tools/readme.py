@@ -2,8 +2,9 @@
 
 Usage (from the project root): python nbs/_tools/readme.py [--check]
 
-Markdown cells are copied as they are; code cells become fenced Python with their saved text outputs after them;
-cells marked `#| hide` are left out. With --check, nothing is written: it exits 1 if README.md differs.
+Markdown cells are copied as they are; code cells become fenced Python with their saved text outputs after them
+(stderr left out: it holds the warnings of the machine that ran the notebook, such as the deprecation fastai 2.8
+triggers on import, with that machine's paths); cells marked `#| hide` are left out. With --check, nothing is written: it exits 1 if README.md differs.
 """
 import json, sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 
 def text_output(o):
     "The plain-text form of a saved output, or None"
-    if o['output_type'] == 'stream': return ''.join(o['text'])
+    if o['output_type'] == 'stream': return ''.join(o['text']) if o['name'] == 'stdout' else None
     return ''.join(o.get('data', {}).get('text/plain', [])) or None
 
 
