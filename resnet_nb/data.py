@@ -27,7 +27,6 @@ imagenette_names = dict(
     n03028079='church', n03394916='French horn', n03417042='garbage truck', n03425413='gas pump',
     n03445777='golf ball', n03888257='parachute')
 
-# %% ../nbs/00_data.ipynb #100651f0
 def imagenette_label(o):
     "The class of image file `o` in words: its `parent_label`, translated by `imagenette_names` where it is a WordNet id"
     label = parent_label(o)

@@ -42,7 +42,6 @@ def get_learner(dls, model, fp16=None, **kwargs):
 # %% ../nbs/01_fcn.ipynb #111d3ee8
 book_accuracy = dict(fcn=0.659, resblock=0.668, resblock2=0.693, resnet18=0.757, resnet50=0.873)
 
-# %% ../nbs/01_fcn.ipynb #e523ad9f
 def vs_book(learn, arch):
     "One-row `DataFrame`: `learn`'s final accuracy against `book_accuracy[arch]`, with data, size, epochs and hardware"
     dev = torch.cuda.get_device_name() if torch.cuda.is_available() else f'CPU ({os.cpu_count()} cores)'

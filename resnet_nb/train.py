@@ -126,6 +126,13 @@ def _broadcast(self:DistributedDL, t, rank):
     torch.distributed.broadcast(t, rank)
     return t.cpu().tolist()
 
+# %% ../nbs/30_train.ipynb #db34e8d6
+def _underscored(arg):
+    "`--some-option=x` spelled `--some_option=x`, as `anno_parser` names it"
+    if not arg.startswith('--'): return arg
+    name,eq,val = arg.partition('=')
+    return '--' + name[2:].replace('-', '_') + eq + val
+
 # %% ../nbs/30_train.ipynb #2f6d5812
 def main(
     arch:str='resnet18',  # Model: fcn, resblock, resblock2, resnet18, resnet34 or resnet50
@@ -148,18 +155,10 @@ def main(
     except (ValueError, FileNotFoundError) as e: sys.exit(f"resnet_nb_train: {e}")
     if not rank_distrib(): print(json.dumps({k: v for k,v in summary.items() if k != 'args'}, indent=2))
 
-# %% ../nbs/30_train.ipynb #db34e8d6
-def _underscored(arg):
-    "`--some-option=x` spelled `--some_option=x`, as `anno_parser` names it"
-    if not arg.startswith('--'): return arg
-    name,eq,val = arg.partition('=')
-    return '--' + name[2:].replace('-', '_') + eq + val
-
 # %% ../nbs/30_train.ipynb #fc895a71
 def cli(argv=None):
     "The `resnet_nb_train` command: `main` with arguments from `argv` (by default the command line)"
     args = anno_parser(main, 'resnet_nb_train').parse_args([_underscored(a) for a in ifnone(argv, sys.argv[1:])])
     main(**{k: v for k,v in vars(args).items() if k not in ('pdb', 'xtra')})
 
-# %% ../nbs/30_train.ipynb #049bcd94
 if __name__ == '__main__' and '__file__' in globals(): cli()
