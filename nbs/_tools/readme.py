@@ -3,8 +3,9 @@
 Usage (from the project root): python nbs/_tools/readme.py [--check]
 
 Markdown cells are copied as they are; code cells become fenced Python with their saved text outputs after them
-(stderr left out: it holds the warnings of the machine that ran the notebook, such as the deprecation fastai 2.8
-triggers on import, with that machine's paths); cells marked `#| hide` are left out. With --check, nothing is written: it exits 1 if README.md differs.
+(not stderr, which holds the warnings of the machine that ran the notebook, such as the deprecation that fastai 2.8
+triggers on import, with that machine's paths); cells marked `#| hide` are left out. With --check, nothing is
+written: it exits 1 if README.md differs.
 """
 import json, sys
 from pathlib import Path
