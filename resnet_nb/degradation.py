@@ -33,16 +33,15 @@ def tensor_data(source, size=32, bs=128):
     files = get_image_subset(path) if is_quick() else get_image_files(path)
     files = L(sorted(files))
     labels = files.map(imagenette_label)
-    vocab = sorted(set(labels))
-    o2i = {v: i for i,v in enumerate(vocab)}
+    vocab = CategoryMap(labels)
     dss = []
     for idx in GrandparentSplitter(valid_name='val')(files):
         x = image_tensors(files[idx], size)
-        y = tensor([o2i[labels[i]] for i in idx])
+        y = tensor([vocab.o2i[labels[i]] for i in idx])
         dss.append(TensorDataset(x, y))
     dls = DataLoaders(DataLoader(dss[0], bs=bs, shuffle=True, drop_last=True, num_workers=0, device=default_device()),
                       DataLoader(dss[1], bs=bs*2, num_workers=0, device=default_device()))
-    dls.vocab = vocab
+    dls.vocab = list(vocab)
     return dls
 
 # %% ../nbs/22_degradation.ipynb #2ff45fde
