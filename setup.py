@@ -35,7 +35,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=shlex.split(cfg.get('requirements', '')),
-    extras_require={'dev': shlex.split(cfg.get('dev_requirements', ''))},
+    extras_require={o: shlex.split(cfg.get(f'{o}_requirements', '')) for o in ('dev', 'nbs')},
     python_requires='>=' + min_python,
     long_description=(here/'README.md').read_text(encoding='utf-8'),
     long_description_content_type='text/markdown',

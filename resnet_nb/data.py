@@ -10,11 +10,21 @@ __all__ = ['imagenette_names', 'is_quick', 'quick', 'imagenette_label', 'balance
 from fastai.vision.all import *
 
 # %% ../nbs/00_data.ipynb #ddd957af
+def _in_nbdev_test():
+    "Whether the caller runs inside a notebook cell that nbdev's test runner (execnb's `CaptureShell`) is executing"
+    shell = sys.modules['IPython'].get_ipython() if 'execnb.shell' in sys.modules else None
+    if type(shell).__name__ != 'CaptureShell': return False
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals is shell.user_ns: return True
+        frame = frame.f_back
+    return False
+
 def is_quick():
-    "Whether to run quick: `RESNET_NB_QUICK` if it is set (`1` or `0`), else whether `nbdev_test` is running (`IN_TEST`)"
+    "Whether to run quick: `RESNET_NB_QUICK` if it is set (`1` or `0`), else whether `nbdev_test` is running this notebook"
     flag = os.environ.get('RESNET_NB_QUICK')
-    if flag is None: return bool(os.environ.get('IN_TEST'))
-    return flag.strip().lower() not in ('', '0', 'false', 'no')
+    if flag is not None: return flag.strip().lower() not in ('', '0', 'false', 'no')
+    return bool(os.environ.get('IN_TEST')) and _in_nbdev_test()
 
 # %% ../nbs/00_data.ipynb #e5909fae
 def quick(full, small):
@@ -74,7 +84,10 @@ def get_data(source, presize, resize, bs=128):
     "The chapter's Imagenette `DataLoaders` from `source`: items cropped to `presize`, augmented batches of `resize` px"
     path = data_path(source)
     get_items = get_image_files
-    if is_quick(): get_items,presize,resize,bs = get_image_subset,presize//2,resize//2,min(bs,64)
+    if is_quick():
+        print(f"Quick mode: 20 training and 10 validation images per class, items {presize//2} px, batches of "
+              f"{min(bs, 64)} at {resize//2} px (the full run: every image, {presize} px, {bs} at {resize} px)")
+        get_items,presize,resize,bs = get_image_subset,presize//2,resize//2,min(bs,64)
     return DataBlock(
         blocks=(ImageBlock, CategoryBlock), get_items=get_items,
         splitter=GrandparentSplitter(valid_name='val'),
