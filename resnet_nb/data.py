@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['imagenette_names', 'is_quick', 'quick', 'imagenette_label', 'balanced_subset', 'get_image_subset', 'data_path',
-           'get_data']
+           'get_data', 'load_image', 'image_tensors', 'tensor_data']
 
 # %% ../nbs/00_data.ipynb #da2ebde7
 from fastai.vision.all import *
+from torch.utils.data import TensorDataset
 
 # %% ../nbs/00_data.ipynb #ddd957af
 def _in_nbdev_test():
@@ -61,7 +62,8 @@ def get_image_subset(path, n_train=20, n_valid=10, valid_name='val'):
 
 # %% ../nbs/00_data.ipynb #4a9a74c8
 def data_path(source, splits=('train', 'val')):
-    "Folder for `source`, a `URLs` address (fetched with `untar_data`) or a local folder, checked to hold images in each of `splits`"
+    "Folder for `source`: a `URLs` address or name (fetched with `untar_data`), or a local folder; checked to hold images in each of `splits`"
+    if isinstance(source, str) and source.isupper() and isinstance(getattr(URLs, source, None), str): source = getattr(URLs, source)
     if isinstance(source, str) and '://' in source:
         try: path = untar_data(source)
         except Exception as e:
@@ -81,16 +83,54 @@ def data_path(source, splits=('train', 'val')):
 
 # %% ../nbs/00_data.ipynb #48a53290
 def get_data(source, presize, resize, bs=128):
-    "The chapter's Imagenette `DataLoaders` from `source`: items cropped to `presize`, augmented batches of `resize` px"
+    "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px"
     path = data_path(source)
-    get_items = get_image_files
-    if is_quick():
-        print(f"Quick mode: 20 training and 10 validation images per class, items {presize//2} px, batches of "
-              f"{min(bs, 64)} at {resize//2} px (the full run: every image, {presize} px, {bs} at {resize} px)")
-        get_items,presize,resize,bs = get_image_subset,presize//2,resize//2,min(bs,64)
-    return DataBlock(
-        blocks=(ImageBlock, CategoryBlock), get_items=get_items,
+    full = dict(presize=presize, resize=resize, bs=bs, images='all')
+    used = dict(presize=presize//2, resize=resize//2, bs=min(bs, 64), images='20 + 10 per class') if is_quick() else full
+    if used is not full:
+        print(f"Quick mode: 20 training and 10 validation images per class, items {used['presize']} px, batches of "
+              f"{used['bs']} at {used['resize']} px (the full run: every image, {presize} px, {bs} at {resize} px)")
+    dls = DataBlock(
+        blocks=(ImageBlock, CategoryBlock), get_items=get_image_files if used is full else get_image_subset,
         splitter=GrandparentSplitter(valid_name='val'),
-        get_y=imagenette_label, item_tfms=Resize(presize),
-        batch_tfms=[*aug_transforms(min_scale=0.5, size=resize), Normalize.from_stats(*imagenet_stats)],
-    ).dataloaders(path, bs=bs)
+        get_y=imagenette_label, item_tfms=Resize(used['presize']),
+        batch_tfms=[*aug_transforms(min_scale=0.5, size=used['resize']), Normalize.from_stats(*imagenet_stats)],
+    ).dataloaders(path, bs=used['bs'])
+    dls.used = used
+    return dls
+
+# %% ../nbs/00_data.ipynb #e12abeed
+def load_image(fn, size):
+    "Image file `fn` as a `size`x`size` RGB uint8 array, squished (JPEG decoding drafts at a smaller scale when it can)"
+    with Image.open(fn) as im:
+        im.draft('RGB', (size, size))
+        return np.asarray(im.convert('RGB').resize((size, size), Image.BILINEAR))
+
+# %% ../nbs/00_data.ipynb #439bc8d0
+def image_tensors(files, size, n_workers=defaults.cpus):
+    "Images `files` as one float tensor `(n, 3, size, size)` normalised with ImageNet's statistics"
+    imgs = np.stack(parallel(load_image, files, size=size, n_workers=n_workers, threadpool=True, progress=False))
+    x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float()/255
+    mean,std = (tensor(o)[:,None,None] for o in imagenet_stats)
+    return (x - mean)/std
+
+# %% ../nbs/00_data.ipynb #c37c7168
+def tensor_data(source, size=32, bs=128):
+    "Imagenette from `source` (see `data_path`) as in-memory `DataLoaders` of `size` px images; a balanced subset in quick mode"
+    path = data_path(source)
+    quick_mode = is_quick()
+    if quick_mode: print(f'Quick mode: 20 training and 10 validation images per class (the full run: every image), at {size} px')
+    files = get_image_subset(path) if quick_mode else get_image_files(path)
+    files = L(sorted(files))
+    labels = files.map(imagenette_label)
+    vocab = CategoryMap(labels)
+    dss = []
+    for idx in GrandparentSplitter(valid_name='val')(files):
+        x = image_tensors(files[idx], size)
+        y = tensor([vocab.o2i[labels[i]] for i in idx])
+        dss.append(TensorDataset(x, y))
+    dls = DataLoaders(DataLoader(dss[0], bs=bs, shuffle=True, drop_last=True, num_workers=0, device=default_device()),
+                      DataLoader(dss[1], bs=bs*2, num_workers=0, device=default_device()))
+    dls.vocab = list(vocab)
+    dls.used = dict(size=size, bs=bs, images='20 + 10 per class' if quick_mode else 'all')
+    return dls

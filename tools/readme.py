@@ -1,6 +1,6 @@
 """Write README.md from nbs/index.ipynb (what `nbdev_readme` does with Quarto, which can't be installed here).
 
-Usage (from the project root): python nbs/_tools/readme.py [--check]
+Usage (from the project root): python tools/readme.py [--check]
 
 Markdown cells are copied as they are; code cells become fenced Python with their saved text outputs after them
 (not stderr, which holds the warnings of the machine that ran the notebook, such as the deprecation that fastai 2.8
@@ -28,7 +28,7 @@ def readme(nb):
             parts.append(f"```python\n{src}\n```")
             outs = [t.rstrip() for t in map(text_output, c.get('outputs', [])) if t and t.strip()]
             if outs: parts.append("```\n" + '\n'.join(outs) + "\n```")
-    return "<!-- Made from nbs/index.ipynb by nbs/_tools/readme.py: edit the notebook, not this file -->\n\n" + '\n\n'.join(parts) + '\n'
+    return "<!-- Made from nbs/index.ipynb by tools/readme.py: edit the notebook, not this file -->\n\n" + '\n\n'.join(parts) + '\n'
 
 
 def main(check=False, root='.'):
@@ -37,7 +37,7 @@ def main(check=False, root='.'):
     dest = root/'README.md'
     if check:
         if not dest.exists() or dest.read_text(encoding='utf-8') != md:
-            sys.exit("README.md doesn't match nbs/index.ipynb: run `python nbs/_tools/readme.py` and commit both")
+            sys.exit("README.md doesn't match nbs/index.ipynb: run `python tools/readme.py` and commit both")
         print("README.md matches nbs/index.ipynb")
     else:
         dest.write_text(md, encoding='utf-8')

@@ -1,6 +1,6 @@
 """Build the docs site into `_docs/` without Quarto: nbdev processes the notebooks, Sphinx with MyST-NB renders them.
 
-Usage (from the project root): python nbs/_tools/docs.py
+Usage (from the project root): python tools/docs.py
 
 nbdev's `proc_nbs` does what `nbdev_docs` would before Quarto: it runs `show_doc` cells, adds API docs for exported
 names, drops hidden and export cells and links backticked names. Its output still speaks Quarto (a raw YAML

@@ -1,6 +1,6 @@
 """Training-step time of the chapter's ResNets against fastai's and torchvision's, and the data loader's speed.
 
-Usage (from the project root): python nbs/_tools/benchmark.py [--bs 32] [--repeats 5] [--no-compile]
+Usage (from the project root): python tools/benchmark.py [--bs 32] [--repeats 5] [--no-compile]
 
 One training step is forward, backward and an SGD step on one fixed batch of 128 px images; each model gets the same
 batch and `--warmup` untimed steps, then the models of one depth are timed in `--repeats` interleaved rounds (one step
@@ -10,12 +10,11 @@ tell whether training on this machine waits for data or for compute. Prints mark
 Run it on a quiet machine: anything else running skews the times.
 """
 import argparse, os, platform, time, warnings
-import numpy as np
 import torch, torchvision
 from torch import nn
-from fastai.vision.all import URLs, total_params
+from fastai.vision.all import total_params
 from fastai.vision.models.xresnet import xresnet18, xresnet50
-from resnet_nb.data import get_data
+from resnet_nb.learner import book_data, median_times
 from resnet_nb.resnet import resnet18
 from resnet_nb.bottleneck import resnet50
 
@@ -33,22 +32,9 @@ def train_step(model, x, y, channels_last=False):
     return step
 
 
-def interleaved_times(steps, repeats, warmup):
-    "Median seconds of each function in dict `steps`, timed one call of each per round for `repeats` rounds after `warmup` calls"
-    for f in steps.values():
-        for _ in range(warmup): f()
-    times = {k: [] for k in steps}
-    for _ in range(repeats):
-        for k,f in steps.items():
-            start = time.perf_counter()
-            f()
-            times[k].append(time.perf_counter() - start)
-    return {k: float(np.median(v)) for k,v in times.items()}
-
-
 def loader_speed(n_batches, bs):
     "Images per second from `get_data`'s training loader alone, at 128 px, after one warm-up batch"
-    dls = get_data(URLs.IMAGENETTE_160, 160, 128, bs=bs)
+    dls = book_data(bs=bs)
     it = iter(dls.train)
     next(it)
     start,n = time.perf_counter(),0
@@ -81,12 +67,12 @@ def main():
             torch.manual_seed(0)
             m = make()
             params[name],steps[name] = total_params(m)[0],train_step(m, x.clone(), y, **kw)
-        times = interleaved_times(steps, a.repeats, a.warmup)
+        times = median_times(steps, a.repeats, a.warmup)
         base = times[f'xresnet{depth} (fastai)']
         for name,t in times.items():
             print(f"| {name} | {params[name]:,} | {t*1000:,.0f} | {a.bs/t:.1f} | {base/t:.2f}x |", flush=True)
     ips,workers = loader_speed(a.loader_batches, bs=128)
-    print(f"\nData: `get_data(URLs.IMAGENETTE_160, 160, 128)` training loader alone, {workers} worker(s): {ips:,.0f} images/s")
+    print(f"\nData: `book_data()` (the chapter's `get_data(URLs.IMAGENETTE_160, 160, 128)`) training loader alone, {workers} worker(s): {ips:,.0f} images/s")
 
 
 if __name__ == '__main__': main()

@@ -4,7 +4,7 @@ A reader sees a notebook's saved outputs first, on GitHub, in Colab and on the d
 and nothing of the machine that made them: no absolute local path (a home folder, a virtualenv, a temporary folder),
 no `...Warning` (an import-time deprecation, say), no error output or traceback. Fails naming notebook, cell and text.
 
-Usage: python nbs/_tools/check_outputs.py [NOTEBOOK ...]   (default: every notebook in nbs/)
+Usage: python tools/check_outputs.py [NOTEBOOK ...]   (default: every notebook in nbs/)
 
 To keep a warning that teaches something, add it to `ALLOWED` below: the notebook's name, a regular expression the
 output's text matches, and why it stays. Nothing else is allowed through.
@@ -48,7 +48,7 @@ def problems(nb_path):
 
 
 def main(paths):
-    paths = paths or sorted(Path(__file__).parents[1].glob('*.ipynb'))
+    paths = paths or sorted((Path(__file__).parents[1]/'nbs').glob('*.ipynb'))
     bad = [(p, i, what, excerpt) for p in paths for i, what, excerpt in problems(p)]
     for p, i, what, excerpt in bad: print(f'{Path(p).name}, cell {i}: {what}: {excerpt[0][:160]}')
     if bad:

@@ -1,6 +1,6 @@
 """Check the built docs site in `_docs/` as a reader would see it.
 
-Usage (from the project root, after `python nbs/_tools/docs.py`): python nbs/_tools/check_docs.py
+Usage (from the project root, after `python tools/docs.py`): python tools/check_docs.py
 
 For every notebook in `nbs/` there must be a page. Every internal link and anchor on every page must resolve.
 Then headless Chromium opens each page from a local server, and its rendered DOM must show the page's title, its
@@ -77,7 +77,7 @@ def chromium(*args):
 def main(root='.'):
     root = Path(root).resolve()
     site,nbs = root/'_docs',root/'nbs'
-    if not (site/'index.html').exists(): sys.exit(f"check_docs: no site in {site}: build it first with `python nbs/_tools/docs.py`")
+    if not (site/'index.html').exists(): sys.exit(f"check_docs: no site in {site}: build it first with `python tools/docs.py`")
     shots = site/'_screenshots'
     shots.mkdir(exist_ok=True)
     names = sorted(p.stem for p in nbs.glob('*.ipynb'))

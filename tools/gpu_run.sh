@@ -6,12 +6,12 @@
 #   pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux2014_x86_64 -d .device/wheels \
 #     fastai==2.8.7 fastcore==1.14.5 fastprogress fastdownload fasttransform==0.0.2 plum-dispatch==2.9.0 beartype
 # Then on the GPU machine (which has torch and torchvision), from the project root, with $OUT a folder to fill:
-#   bash nbs/_tools/gpu_run.sh
+#   bash tools/gpu_run.sh
 # It trains the chapter's five models at the book's settings (5 epochs at 128 px, bs 128, lr 3e-3; the ResNet-50 for
 # 20 epochs, at 128 px since no 320 px copy fits the transfer), writes each run's summary.json under $OUT, and prints
 # accuracy against the book, seconds per epoch and images per second.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 out=${OUT:?set OUT to the folder for results}
 dev=.device
 pip install -q --no-index --find-links "$dev/wheels" --no-deps "$dev"/wheels/*.whl
@@ -29,7 +29,7 @@ run resnet50 --epochs 20
 python - "$out" <<'EOF'
 import json, sys
 from pathlib import Path
-from resnet_nb.fcn import book_accuracy
+from resnet_nb.learner import book_accuracy
 rows = []
 for arch in ['fcn', 'resblock', 'resblock2', 'resnet18', 'resnet50']:
     s = json.loads((Path(sys.argv[1])/arch/'summary.json').read_text())

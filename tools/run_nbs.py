@@ -1,6 +1,6 @@
 """Run notebooks top to bottom in a real Jupyter kernel, as a learner does, and report each.
 
-Usage: python nbs/_tools/run_nbs.py [--full] [NOTEBOOK ...]   (default: every notebook in nbs/, in quick mode)
+Usage: python tools/run_nbs.py [--full] [NOTEBOOK ...]   (default: every notebook in nbs/, in quick mode)
 
 Each notebook runs in a fresh kernel of the Python that runs this script (so, run it with the environment under
 test, whose commands come first on the PATH), from nbs/, with RESNET_NB_QUICK=1 unless --full is given. A notebook fails if a cell raises, or if any cell
@@ -15,7 +15,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-NBS = Path(__file__).parents[1]
+NBS = Path(__file__).parents[1]/'nbs'
 warnings.filterwarnings('ignore', category=nbformat.warnings.MissingIDFieldWarning)  # nbdev_clean drops cell ids
 
 
