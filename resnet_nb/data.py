@@ -24,7 +24,11 @@ def _in_nbdev_test():
 def is_quick():
     "Whether to run quick: `RESNET_NB_QUICK` if it is set (`1` or `0`), else whether `nbdev_test` is running this notebook"
     flag = os.environ.get('RESNET_NB_QUICK')
-    if flag is not None: return flag.strip().lower() not in ('', '0', 'false', 'no')
+    if flag is not None:
+        value = flag.strip().lower()
+        if value in ('1', 'true', 'yes', 'on'): return True
+        if value in ('', '0', 'false', 'no', 'off'): return False
+        raise ValueError(f"RESNET_NB_QUICK={flag!r}: set it to 1 for quick mode or 0 for the full run, or unset it")
     return bool(os.environ.get('IN_TEST')) and _in_nbdev_test()
 
 # %% ../nbs/00_data.ipynb #e5909fae
@@ -73,7 +77,7 @@ def data_path(source, splits=('train', 'val')):
                 f"or pass the folder that holds {' and '.join(f'`{o}/`' for o in splits)}.") from e
     else: path = Path(source).expanduser()
     if not path.is_dir():
-        raise FileNotFoundError(f"No folder {path}: pass a `URLs` address such as `URLs.IMAGENETTE_160`, "
+        raise FileNotFoundError(f"No folder {path}: pass a `URLs` address such as `URLs.IMAGENETTE_160` or its name, `IMAGENETTE_160`, "
                                 f"or a folder that holds {' and '.join(f'`{o}/`' for o in splits)}.")
     for split in splits:
         if not get_image_files(path/split):
@@ -85,8 +89,8 @@ def data_path(source, splits=('train', 'val')):
 def get_data(source, presize, resize, bs=128):
     "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px"
     path = data_path(source)
-    full = dict(presize=presize, resize=resize, bs=bs, images='all')
-    used = dict(presize=presize//2, resize=resize//2, bs=min(bs, 64), images='20 + 10 per class') if is_quick() else full
+    full = dict(data=path.name, presize=presize, resize=resize, bs=bs, images='all')
+    used = {**full, 'presize': presize//2, 'resize': resize//2, 'bs': min(bs, 64), 'images': '20 + 10 per class'} if is_quick() else full
     if used is not full:
         print(f"Quick mode: 20 training and 10 validation images per class, items {used['presize']} px, batches of "
               f"{used['bs']} at {used['resize']} px (the full run: every image, {presize} px, {bs} at {resize} px)")
@@ -132,5 +136,5 @@ def tensor_data(source, size=32, bs=128):
     dls = DataLoaders(DataLoader(dss[0], bs=bs, shuffle=True, drop_last=True, num_workers=0, device=default_device()),
                       DataLoader(dss[1], bs=bs*2, num_workers=0, device=default_device()))
     dls.vocab = list(vocab)
-    dls.used = dict(size=size, bs=bs, images='20 + 10 per class' if quick_mode else 'all')
+    dls.used = dict(data=path.name, size=size, bs=bs, images='20 + 10 per class' if quick_mode else 'all')
     return dls

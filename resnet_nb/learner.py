@@ -43,12 +43,13 @@ def hardware():
 
 def vs_book(learn, arch):
     "One-row `DataFrame`: `learn`'s final accuracy against `book_accuracy[arch]`, with the data, size and epochs it used and the hardware"
-    *_,acc,last = learn.recorder.log
+    rec = learn.recorder
+    acc = rec.values[-1][rec.metric_names.index('accuracy') - 1]
     used = getattr(learn.dls, 'used', {})
     return pd.DataFrame([dict(
-        model=arch, data=learn.dls.train_ds.items[0].parents[2].name, px=used.get('resize'), images=used.get('images'),
+        model=arch, data=used.get('data'), px=used.get('resize', used.get('size')), images=used.get('images'),
         epochs=len(learn.recorder.values), ours=f'{acc:.1%}', book=f'{book_accuracy[arch]:.1%}',
-        last_epoch=last, hardware=hardware(), mode='quick' if is_quick() else 'full')])
+        last_epoch=rec.log[-1], hardware=hardware(), mode='quick' if is_quick() else 'full')])
 
 # %% ../nbs/01_learner.ipynb #c86b0335
 def median_times(fs, repeats=20, warmup=3):

@@ -117,6 +117,7 @@ def train(
     gpu = torch.cuda.is_available()
     with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu), (nullcontext() if gpu else broadcast_on_cpu()):
         learn.fit_one_cycle(epochs, lr, start_epoch=done)
+    learn.remove_cbs(cbs[:2])  # so that validating or predicting with the returned `Learner` leaves the run's files alone
     secs = time.perf_counter() - start
     _,valid_loss,acc,top5 = learn.recorder.values[-1]
     ran = max(epochs - done, 1)
@@ -128,9 +129,9 @@ def train(
     return learn, summary
 
 # %% ../nbs/30_train.ipynb #2637e281
-def arg_parser(func, prog=None):
+def arg_parser(func, prog=None, description=None):
     "An `ArgumentParser` for `func`'s parameters, from their defaults and `docments`, with each `--some-option` also spelled `--some_option`"
-    p = argparse.ArgumentParser(prog=prog, description=func.__doc__)
+    p = argparse.ArgumentParser(prog=prog, description=ifnone(description, func.__doc__))
     for name,d in docments(func, full=True, returns=False).items():
         flags = dict.fromkeys([f"--{name.replace('_', '-')}", f'--{name}'])
         if d.default is False: p.add_argument(*flags, action='store_true', help=d.docment)
@@ -140,7 +141,8 @@ def arg_parser(func, prog=None):
 # %% ../nbs/30_train.ipynb #b21cf48b
 def cli(argv=None):
     "The `resnet_nb_train` command: `train` with options from `argv` (by default the command line)"
-    args = arg_parser(train, 'resnet_nb_train').parse_args(argv)
+    args = arg_parser(train, 'resnet_nb_train', "Train one of chapter 14's models on Imagenette, logging and checkpointing "
+                      "into --out; the defaults are the book's").parse_args(argv)
     try: _,summary = train(**vars(args))
     except (ValueError, FileNotFoundError) as e: sys.exit(f"resnet_nb_train: {e}")
     if not rank_distrib(): print(json.dumps({k: v for k,v in summary.items() if k != 'args'}, indent=2))

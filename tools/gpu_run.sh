@@ -2,9 +2,10 @@
 # The book's table on a GPU, in one call on a machine that reaches no package registry.
 #
 # Prepare, on a machine with a network, from the project root (about 52 MiB, in the git-ignored .device/):
-#   mkdir -p .device/wheels && cp ../shared/data/imagenette2-128.tgz .device/
+#   mkdir -p .device/wheels && ../shared/data/shrink 128 .device   # 128 px copies of the original 160 px files
 #   pip download --no-deps --only-binary=:all: --python-version 3.12 --platform manylinux2014_x86_64 -d .device/wheels \
-#     fastai==2.8.7 fastcore==1.14.5 fastprogress fastdownload fasttransform==0.0.2 plum-dispatch==2.9.0 beartype
+#     fastai==2.8.7 fastcore==1.14.5 fastprogress fastdownload fasttransform==0.0.2 plum-dispatch==2.9.0 beartype \
+#     accelerate huggingface_hub safetensors psutil graphviz
 # Then on the GPU machine (which has torch and torchvision), from the project root, with $OUT a folder to fill:
 #   bash tools/gpu_run.sh
 # It trains the chapter's five models at the book's settings (5 epochs at 128 px, bs 128, lr 3e-3; the ResNet-50 for
