@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['imagenette_names', 'is_quick', 'quick', 'imagenette_label', 'balanced_subset', 'get_image_subset', 'data_path',
-           'get_data', 'load_image', 'image_tensors', 'tensor_data']
+           'check_batches', 'get_data', 'load_image', 'image_tensors', 'tensor_data']
 
 # %% ../nbs/00_data.ipynb #da2ebde7
 from fastai.vision.all import *
@@ -85,6 +85,14 @@ def data_path(source, splits=('train', 'val')):
                                     f"{' and '.join(f'`{o}/`' for o in splits)}, as in Imagenette's `train/n01440764/*.JPEG`.")
     return path
 
+# %% ../nbs/00_data.ipynb #9704f70d
+def check_batches(n_train, bs):
+    "Raise a `ValueError` naming the fix if batches of `bs` from `n_train` training images would train nothing, or can't train"
+    if bs < 2: raise ValueError(f"bs={bs}: batchnorm needs at least 2 images a batch to train; use a bs of 2 or more")
+    if n_train < bs:
+        raise ValueError(f"bs={bs} but there are only {n_train} training images, and fastai drops the last incomplete batch, "
+                         f"so no training step would run: use a bs of at most {n_train}")
+
 # %% ../nbs/00_data.ipynb #48a53290
 def get_data(source, presize, resize, bs=128):
     "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px"
@@ -94,9 +102,10 @@ def get_data(source, presize, resize, bs=128):
     if used is not full:
         print(f"Quick mode: 20 training and 10 validation images per class, items {used['presize']} px, batches of "
               f"{used['bs']} at {used['resize']} px (the full run: every image, {presize} px, {bs} at {resize} px)")
+    get_items,splitter = get_image_files if used is full else get_image_subset,GrandparentSplitter(valid_name='val')
+    check_batches(len(splitter(get_items(path))[0]), used['bs'])
     dls = DataBlock(
-        blocks=(ImageBlock, CategoryBlock), get_items=get_image_files if used is full else get_image_subset,
-        splitter=GrandparentSplitter(valid_name='val'),
+        blocks=(ImageBlock, CategoryBlock), get_items=get_items, splitter=splitter,
         get_y=imagenette_label, item_tfms=Resize(used['presize']),
         batch_tfms=[*aug_transforms(min_scale=0.5, size=used['resize']), Normalize.from_stats(*imagenet_stats)],
     ).dataloaders(path, bs=used['bs'])
@@ -128,8 +137,10 @@ def tensor_data(source, size=32, bs=128):
     files = L(sorted(files))
     labels = files.map(imagenette_label)
     vocab = CategoryMap(labels)
+    splits = GrandparentSplitter(valid_name='val')(files)
+    check_batches(len(splits[0]), bs)
     dss = []
-    for idx in GrandparentSplitter(valid_name='val')(files):
+    for idx in splits:
         x = image_tensors(files[idx], size)
         y = tensor([vocab.o2i[labels[i]] for i in idx])
         dss.append(TensorDataset(x, y))

@@ -10,9 +10,13 @@ from fastai.vision.all import *
 
 # %% ../nbs/12_topk.ipynb #d20f7950
 def top_k_accuracy(inp, targ, k=5):
-    "Fraction of the rows of `inp` `(bs, n_classes)` whose `k` highest scores include the class `targ`"
+    "Fraction of the rows of `inp` `(bs, n_classes)` whose `k` highest scores include the class `targ` `(bs,)`; ties go to the lower index, as in `argmax`, and a row with a non-finite score is never a hit"
     if inp.ndim != 2: raise ValueError(f"`inp` must be scores of shape (bs, n_classes), not {tuple(inp.shape)}")
-    n = inp.shape[1]
+    bs,n = inp.shape
     if not 1 <= k <= n: raise ValueError(f"`k` must be between 1 and the number of classes, {n}, not {k}")
-    hits = inp.topk(k, dim=-1).indices == targ.view(-1, 1)
-    return hits.any(dim=-1).float().mean()
+    targ = targ.reshape(-1).long()
+    if len(targ) != bs: raise ValueError(f"`inp` has {bs} rows of scores but `targ` has {len(targ)} targets: give one target per row")
+    t = inp.gather(1, targ[:, None])
+    earlier = torch.arange(n, device=inp.device) < targ[:, None]
+    beaten_by = (inp > t).sum(1) + ((inp == t) & earlier).sum(1)
+    return ((beaten_by < k) & inp.isfinite().all(1)).float().mean()

@@ -65,6 +65,15 @@ def check_args(args):
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file: give a folder for the run's checkpoint, history and summary")
     ckpt = out/'checkpoint.pth'
     if a.resume and not ckpt.exists(): raise ValueError(f"--resume: there is no checkpoint in {out}: start the run without --resume")
+    if a.resume:
+        done = json.loads((out/'checkpoint.json').read_text())['epochs_done']
+        if a.epochs < done: raise ValueError(f"--resume: --epochs {a.epochs} is below the {done} epochs already run in {out}: "
+                                             "resume with the run's own --epochs")
+        if a.epochs == done:
+            summary = out/'summary.json'
+            acc = f" (accuracy {json.loads(summary.read_text())['accuracy']:.1%}, summary in {summary})" if summary.exists() else ""
+            raise ValueError(f"--resume: {done} of {a.epochs} epochs are already done in {out}{acc}: nothing to resume; "
+                             "to train longer, start a new run with more --epochs in another --out")
     if not a.resume and ckpt.exists():
         raise ValueError(f"{out} already holds a run ({ckpt.name}): add --resume to continue it, or choose another --out")
 
@@ -109,7 +118,9 @@ def train(
     done = json.loads((out/'checkpoint.json').read_text())['epochs_done'] if resume else 0
     cbs = [RunLogger(append=resume), Checkpoint(start=done)] + ([MixUp(mixup)] if mixup else [])
     loss = LabelSmoothingCrossEntropy() if label_smoothing else CrossEntropyLossFlat()
-    learn = get_learner(dls, archs[arch](dls.c), fp16=fp16, loss_func=loss, metrics=[accuracy, top_k_accuracy],
+    k = min(5, dls.c)
+    if k < 5: print(f"Top-5 accuracy needs 5 classes and {dls.used['data']} has {dls.c}: the top_k_accuracy column is top-{k}")
+    learn = get_learner(dls, archs[arch](dls.c), fp16=fp16, loss_func=loss, metrics=[accuracy, AvgMetric(partial(top_k_accuracy, k=k))],
                         cbs=cbs, path=out, model_dir='.')
     if channels_last: learn.to_channelslast(use_amp=False)
     if resume: learn.load('checkpoint', with_opt=True)
@@ -119,9 +130,9 @@ def train(
         learn.fit_one_cycle(epochs, lr, start_epoch=done)
     learn.remove_cbs(cbs[:2])  # so that validating or predicting with the returned `Learner` leaves the run's files alone
     secs = time.perf_counter() - start
-    _,valid_loss,acc,top5 = learn.recorder.values[-1]
+    _,valid_loss,acc,top = learn.recorder.values[-1]
     ran = max(epochs - done, 1)
-    summary = dict(accuracy=float(acc), top5=float(top5), valid_loss=float(valid_loss), epochs=epochs, epochs_run=epochs - done,
+    summary = dict(accuracy=float(acc), top_k_accuracy=float(top), top_k=k, valid_loss=float(valid_loss), epochs=epochs, epochs_run=epochs - done,
                    data=dls.used, seconds_per_epoch=secs/ran, train_images_per_second=len(dls.train_ds)*ran/secs,
                    hardware=hardware(), processes=max(num_distrib(), 1), quick=is_quick(),
                    torch=torch.__version__, args={k: str(v) if isinstance(v, Path) else v for k,v in args.items()})
