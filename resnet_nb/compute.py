@@ -9,28 +9,44 @@ __all__ = ['count_macs', 'by_stage']
 from fastai.vision.all import *
 
 # %% ../nbs/20_compute.ipynb #99d01866
+def _shape(m, inp, out):
+    "Kernel size, input and output channels, and grid of the call of layer `m` on `inp` giving `out`"
+    chans = lambda t: t.shape[1] if isinstance(t, Tensor) and t.ndim > 1 else '-'
+    grid = f'{out.shape[-2]}x{out.shape[-1]}' if isinstance(out, Tensor) and out.ndim == 4 else '-'
+    if not isinstance(m, (nn.Conv2d, nn.Linear)): return dict(ks='-', ch_in=chans(inp[0] if inp else None), ch_out=chans(out), grid=grid)
+    w = m.weight
+    return dict(ks='x'.join(map(str, w.shape[2:])) or '-', ch_in=w.shape[1]*getattr(m, 'groups', 1), ch_out=w.shape[0], grid=grid)
+
 def count_macs(model, size, ch_in=3):
-    "`DataFrame` of the parameters and multiply-accumulates of each conv and linear layer of `model` for one `size`x`size` image"
-    rows,names = [],{m: n for n,m in model.named_modules()}
+    "`DataFrame` of the parameters and multiply-accumulates of each layer of `model` that has parameters, one row per call, for one `size`x`size` image"
+    rows,names,seen = [],{m: n for n,m in model.named_modules()},set()
+    def new_params(m):
+        ps = [p for p in m.parameters(recurse=False) if id(p) not in seen]  # a layer called twice, or a tied weight, counts once
+        seen.update(map(id, ps))
+        return sum(p.numel() for p in ps)
     def hook(m, inp, out):
-        w = m.weight
-        macs = w.numel()*out.shape[-2]*out.shape[-1] if isinstance(m, nn.Conv2d) else w.numel()
-        rows.append(dict(layer=names[m], kind=type(m).__name__, ks='x'.join(map(str, w.shape[2:])) or '-',
-                         ch_in=w.shape[1]*getattr(m, 'groups', 1), ch_out=w.shape[0],
-                         grid=f'{out.shape[-2]}x{out.shape[-1]}' if out.ndim == 4 else '-',
-                         params=sum(p.numel() for p in m.parameters(recurse=False)), macs=macs))
-    hooks = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+        positions = out[0, 0].numel() if isinstance(m, nn.Conv2d) else out.numel()//out.shape[-1] if isinstance(m, nn.Linear) else 0
+        rows.append(dict(layer=names[m], kind=type(m).__name__, **_shape(m, inp, out), params=new_params(m),
+                         macs=m.weight.numel()*positions if positions else 0))
+    has_params = lambda m: isinstance(m, (nn.Conv2d, nn.Linear)) or any(True for _ in m.parameters(recurse=False))
+    hooks = [m.register_forward_hook(hook) for m in model.modules() if has_params(m)]
     training = model.training
     try:
         with torch.no_grad(): model.eval()(torch.zeros(1, ch_in, size, size))
     finally:
         for h in hooks: h.remove()
         model.train(training)
+    rows += [dict(layer=n, kind=f'{type(m).__name__} (not called)', ks='-', ch_in='-', ch_out='-', grid='-', params=p, macs=0)
+             for n,m in model.named_modules() if (p := new_params(m))]
     return pd.DataFrame(rows)
+
 
 # %% ../nbs/20_compute.ipynb #a43723ce
 def by_stage(costs, stages):
     "Sum `costs` (from `count_macs`) by stage; `stages` maps the first part of a layer's name (its index in the `nn.Sequential`) to a stage name"
-    stage = costs.layer.str.split('.').str[0].astype(int).map(stages)
+    stage = costs.layer.str.split('.').str[0].map({str(k): v for k,v in stages.items()})
+    if stage.isna().any():
+        raise ValueError(f"`stages` has no stage for layer(s) {', '.join(costs.layer[stage.isna()].unique())}: map the first part of each name to a stage")
     res = costs.groupby(stage, sort=False)[['params', 'macs']].sum()
     return res.assign(params_pct=100*res.params/res.params.sum(), macs_pct=100*res.macs/res.macs.sum()).round(1)
+

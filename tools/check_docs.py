@@ -4,13 +4,17 @@ Usage (from the project root, after `python tools/docs.py`): python tools/check_
 
 For every notebook in `nbs/` there must be a page. Every internal link and anchor on every page must resolve.
 Then headless Chromium opens each page from a local server, and its rendered DOM must show the page's title, its
-text, no hidden cell or nbdev directive, and typeset math where the notebook has any; a screenshot of each page goes to `_docs/_screenshots/`.
+text, no hidden cell or nbdev directive, no traceback, no class shown as `def Name(`, and typeset math where the notebook has
+any; a screenshot of each page goes to `_docs/_screenshots/`. The notebook's saved outputs must pass `tools/check_outputs.py`.
 Prints `N passed, M failed` (pages) and exits non-zero on any failure.
 """
 import functools, http.server, json, re, shutil, subprocess, sys, tempfile, threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
+
+sys.path.insert(0, str(Path(__file__).parent))
+from check_outputs import check
 
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                   '--disable-sync', '--no-first-run', '--hide-scrollbars', '--virtual-time-budget=10000']
@@ -105,6 +109,9 @@ def main(root='.'):
             code = ''.join(dom.code)
             if re.search(r'^\s*#\|', code, re.M) or 'pip install -Uqq' in code: problems.append('a hidden cell or an nbdev directive shows')
             if re.search(r'\$[^$\n]+\$', md) and 'mjx-container' not in html: problems.append('math not typeset')
+            if 'Traceback (most recent call last)' in text or re.search(r'class="[^"]*\btraceback\b', html): problems.append('a traceback shows')
+            problems += [f'class shown as a function: {m[0].strip()}' for m in re.finditer(r'^\s*def [A-Z]\w*\(', code, re.M)]
+            problems += check(nbs/f'{name}.ipynb')
             chromium('--window-size=1280,2400', f'--screenshot={shots/(name + ".png")}', url)
             if not (shots/f'{name}.png').exists(): problems.append('no screenshot')
             if problems: failures.setdefault(f.name, []).extend(problems)

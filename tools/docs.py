@@ -7,16 +7,36 @@ names, drops hidden and export cells and links backticked names. Its output stil
 front-matter cell, `#| echo`/`#| output` cell options, `:::{.callout-*}` blocks, links to the Quarto site's pages), so
 `to_myst` translates each notebook into what MyST-NB understands before Sphinx renders the saved outputs (nothing is
 executed again).
+
+The build fails, naming notebook and cell, when a saved output holds what `tools/check_outputs.py` refuses (an error, a
+traceback, a warning, a machine path), or when nbdev's processing (running `show_doc`) produces an error or a traceback:
+the site would show it.
 """
-import json, re, shutil, subprocess, sys, yaml
+import inspect, json, re, shutil, subprocess, sys, yaml
 from pathlib import Path
 from nbdev.config import get_config
+from nbdev.doclinks import nbglob
 from nbdev.serve import proc_nbs
+from nbdev.showdoc import BasicMarkdownRenderer
+
+sys.path.insert(0, str(Path(__file__).parent))
+from check_outputs import check, output_problems
 
 # Sidebar parts, by the notebook's number: 00-09 the chapter, 10-19 exercises, 20-29 experiments, 30- the main job
 PARTS = [('Chapter 14', 0), ('Exercises', 10), ('Experiments', 20), ('Training from the command line', 30)]
 CALLOUTS = 'note tip warning important caution'.split()
 NOISE = ('`torch.jit.script` is deprecated',)  # a warning fastai 2.8 triggers on import; it says nothing about the lesson
+
+
+def _class_as_class(render):
+    "Wrap `show_doc`'s markdown `render` so that a class's signature reads `class Name(...)`: fastcore 1.x writes `def` for classes too"
+    def _render(self):
+        md = render(self)
+        return md.replace('```python\ndef ', '```python\nclass ', 1) if inspect.isclass(self.sym) else md
+    return _render
+
+# At import, so that it holds in the processes `proc_nbs` spawns too: they import this script again as their `__main__`
+BasicMarkdownRenderer._repr_markdown_ = _class_as_class(BasicMarkdownRenderer._repr_markdown_)
 
 
 def cell_options(src):
@@ -28,8 +48,8 @@ def cell_options(src):
     return opts, '\n'.join(lines)
 
 
-def to_myst(nb, name, cfg, pages):
-    "Translate nbdev's processed notebook `nb` (from `nbs/{name}.ipynb`) into one MyST-NB renders as a page"
+def to_myst(nb, name, cfg, pages, bad=None):
+    "Translate nbdev's processed notebook `nb` (from `nbs/{name}.ipynb`) into one MyST-NB renders as a page; append to `bad` any error or traceback that processing left in an output"
     site = f"{cfg.doc_host}{cfg.doc_baseurl}".rstrip('/') + '/'
     colab = f"https://colab.research.google.com/github/{cfg.user}/{cfg.repo}/blob/{cfg.branch}/{cfg.nbs_path.name}/{name}.ipynb"
 
@@ -64,6 +84,8 @@ def to_myst(nb, name, cfg, pages):
             outs = []
             for o in c.get('outputs', []):
                 if o.get('name') == 'stderr' and any(n in ''.join(o['text']) for n in NOISE): continue
+                errors = [f'{what}: {ex[0][:160]}' for what,ex in output_problems(o) if what in ('an error output', 'a traceback')]
+                if bad is not None: bad += [f'nbs/{name}.ipynb, cell `{body.strip()[:60]}` as run for the docs: {e}' for e in errors]
                 if 'text/markdown' in o.get('data', {}):
                     md = re.sub(r'^\s*---\n', '', ''.join(o['data']['text/markdown']))  # a rule is no transition inside an output
                     o['data']['text/markdown'] = fix_md(md)
@@ -117,6 +139,8 @@ def build(root=None):
     "Process `nbs/`, translate it for MyST-NB into `.sphinx_src/`, and render the site into `_docs/`"
     cfg = get_config()
     root = Path(root or cfg.config_path)
+    bad = [msg for f in sorted(nbglob(cfg.nbs_path, func=Path)) for msg in check(f)]
+    if bad: sys.exit('\n'.join(bad) + '\ndocs: saved outputs a reader must not see (see tools/check_outputs.py): rerun or clear those cells')
     proc = proc_nbs(force=True)
     src = root/'.sphinx_src'
     shutil.rmtree(src, ignore_errors=True)
@@ -128,12 +152,14 @@ def build(root=None):
         fm = next((''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'raw'), '')
         out = re.search(r'output-file:\s*(\S+)\.html', fm)
         pages[out[1] if out else name] = name
+    bad = []
     for name,nb in books.items():
-        nb = to_myst(nb, name, cfg, pages)
+        nb = to_myst(nb, name, cfg, pages, bad)
         if name == 'index':
             chapters = [n for n in books if n != 'index']
             nb['cells'].append(dict(cell_type='markdown', metadata={}, source=toctree(chapters)))
         (src/f'{name}.ipynb').write_text(json.dumps(nb, indent=1))
+    if bad: sys.exit('\n'.join(bad) + '\ndocs: processing the notebooks left errors in their outputs')
     (src/'conf.py').write_text(CONF.format(title=cfg.title, author=cfg.author, copyright=cfg.copyright,
                                            git_url=cfg.git_url, branch=cfg.branch, nbs=cfg.nbs_path.name))
     (src/'_static'/'custom.css').write_text(CSS)
