@@ -98,8 +98,12 @@ def data_path(source, splits=('train', 'val')):
     gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(sorted(every - c))})" for s,c in classes.items() if every - c]
     if gaps and url:
         raise FileNotFoundError(f"{'; '.join(gaps)}: the archive was unpacked only in part. Delete {path} and run again to unpack it afresh.")
-    if gaps: warnings.warn(f"{'; '.join(gaps)}: a class missing from the training images can't be learned, and one missing "
-                           "from the validation images is never measured. Give every split a folder for every class.")
+    unseen = sorted(set.union(*classes.values()) - classes[splits[0]])
+    if unseen:
+        raise FileNotFoundError(f"{'; '.join(gaps)}: the model can't be trained on a class that {path/splits[0]} lacks, nor "
+                                f"validated on its images ({', '.join(unseen)}). Give {path/splits[0]} a folder for every class.")
+    if gaps: warnings.warn(f"{'; '.join(gaps)}: a class missing from the validation images is never measured. "
+                           "Give every split a folder for every class.")
     return path
 
 
@@ -119,9 +123,9 @@ def open_rgb(fn, draft=None):
 
 # %% ../nbs/00_data.ipynb #bfb2bfae
 class PILImageRGB(PILImage):
-    "fastai's `PILImage`, with files opened by `open_rgb`: upright by EXIF orientation, 16-bit scaled to 8 bits, unfaithful modes refused"
+    "fastai's `PILImage`, with files and bytes opened by `open_rgb`: upright by EXIF orientation, 16-bit scaled to 8 bits, unfaithful modes refused"
     @classmethod
-    def create(cls, fn, **kwargs):
+    def create(cls, fn:Path|str|Tensor|ndarray|bytes|Image.Image, **kwargs):
         if isinstance(fn, bytes): fn = io.BytesIO(fn)
         return cls(open_rgb(fn)) if isinstance(fn, (str, Path, io.IOBase)) else super().create(fn, **kwargs)
 
@@ -199,6 +203,6 @@ def tensor_data(source, size=32, bs=128):
         dss.append(TensorDataset(x, y))
     dls = DataLoaders(DataLoader(dss[0], bs=bs, shuffle=True, drop_last=True, num_workers=0, device=default_device()),
                       DataLoader(dss[1], bs=bs*2, num_workers=0, device=default_device()))
-    dls.vocab = list(vocab)
+    dls.vocab,dls.c = list(vocab),len(vocab)
     dls.used = dict(data=path.name, size=size, bs=bs, images='20 + 10 per class' if quick_mode else 'all')
     return dls

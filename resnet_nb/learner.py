@@ -7,7 +7,7 @@ __all__ = ['book', 'book_accuracy', 'precisions', 'book_data', 'TidyLearner', 'n
            'DeviceMixedPrecision', 'set_precision', 'get_learner', 'fit', 'hardware', 'vs_book', 'median_times']
 
 # %% ../nbs/01_learner.ipynb #d00fff3b
-import platform
+import platform, shutil
 from fastai.vision.all import *
 from fastai.callback.fp16 import AMPMode
 from torch.amp import GradScaler, autocast
@@ -24,17 +24,18 @@ def book_data(source=book.source, presize=book.presize, resize=book.resize, bs=b
 
 # %% ../nbs/01_learner.ipynb #66a39248
 class TidyLearner(Learner):
-    "A `Learner` whose `lr_find` removes the folders it creates for its temporary save and leaves empty"
+    "A `Learner` whose `lr_find` puts the weights back and removes what it created for its copy of them, even when it is stopped"
     @delegates(Learner.lr_find)
     def lr_find(self, *args, **kwargs):
         "`Learner.lr_find`, leaving no empty `model_dir` behind"
         d = (self.path/self.model_dir).absolute()
-        made = [p for p in [d, *d.parents] if not p.exists()]
+        made,had = [p for p in [d, *d.parents] if not p.exists()],set(d.iterdir()) if d.exists() else set()
         try: return super().lr_find(*args, **kwargs)
         finally:
-            for p in made:
-                if p.is_dir() and not any(p.iterdir()): p.rmdir()
-
+            left = [p for p in d.glob('*/_tmp.pth') if p.parent not in had]  # fastai's copy, left when it was stopped
+            if left: self.load(left[0].parent.name + '/_tmp', with_opt=True)
+            for p in left: shutil.rmtree(p.parent, ignore_errors=True)
+            if made: shutil.rmtree(made[-1], ignore_errors=True)
 
 # %% ../nbs/01_learner.ipynb #366e08ff
 def native_bf16(cpuinfo='/proc/cpuinfo'):
@@ -62,11 +63,13 @@ class DeviceMixedPrecision(MixedPrecision):
 precisions = ('auto', 'fp32', 'bf16', 'fp16')
 
 def set_precision(learn, precision='auto'):
-    "Train `learn` in `precision`: 'fp16' (fastai's `to_fp16`, CUDA only), 'bf16' (`DeviceMixedPrecision` with channels-last), 'fp32', or 'auto' (`best_precision`); sets `learn.precision`"
+    "Train `learn` in `precision`: 'fp16' (fastai's `to_fp16`, CUDA only), 'bf16' (`DeviceMixedPrecision` with channels-last), 'fp32', or 'auto' (`best_precision`); replaces any earlier setting and records it in `learn.precision`"
     if precision not in precisions: raise ValueError(f"precision={precision!r}: choose one of {', '.join(precisions)}")
     p = best_precision() if precision == 'auto' else precision
     if p == 'fp16' and not torch.cuda.is_available():
         raise ValueError("precision='fp16' needs a CUDA GPU: on a CPU use 'bf16' (fast where the CPU has native bf16) or 'fp32'")
+    learn.remove_cbs(learn.cbs.filter(lambda cb: isinstance(cb, (MixedPrecision, ChannelsLast))))
+    learn.model.to(memory_format=torch.contiguous_format)
     if p == 'fp16': learn.to_fp16()
     if p == 'bf16': learn.add_cbs([ChannelsLast(), DeviceMixedPrecision(AMPMode.BF16)])
     learn.precision = p

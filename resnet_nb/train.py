@@ -8,7 +8,7 @@ __all__ = ['atomic_write', 'plain', 'rng_state', 'set_rng_state', 'write_views',
            'arg_parser', 'cli']
 
 # %% ../nbs/30_train.ipynb #a9726f10
-import argparse, json, random, warnings
+import argparse, json, math, random, warnings
 from contextlib import contextmanager, nullcontext
 # fastai's own import compiles a few functions with torch.jit, which PyTorch 2.14 warns about: noise before every command's output
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated', category=FutureWarning)
@@ -113,6 +113,8 @@ def run_settings(args):
 def check_out(out):
     "Raise a `ValueError` naming `out` if the run's files can't be written there: a file, a path below a file, or in a read-only folder"
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out} is a file: give a folder for the run's checkpoint, history and summary")
+    broken = next((p for p in (out, *out.parents) if p.is_symlink() and not p.exists()), None)
+    if broken: raise ValueError(f"--out {out}: {broken} is a symbolic link to nothing (or a loop of links): give a folder for the run")
     have = next(p for p in (out, *out.parents) if p.exists())
     if not have.is_dir(): raise ValueError(f"--out {out} is below {have}, which is a file: give a folder for the run")
     if not os.access(have, os.W_OK | os.X_OK): raise ValueError(f"--out {out}: {have} is read-only: give a folder you can write to")
@@ -122,8 +124,8 @@ def check_args(args):
     a = AttrDict(args)
     if a.arch not in archs: raise ValueError(f"Unknown --arch {a.arch!r}: choose one of {', '.join(archs)}")
     for name in ('presize', 'size', 'epochs', 'lr', 'bs'):
-        if not a[name] > 0: raise ValueError(f"--{name} must be positive, not {a[name]}")
-    if a.mixup < 0: raise ValueError(f"--mixup is the alpha of a Beta distribution, 0 (off) or positive, not {a.mixup}")
+        if not 0 < a[name] < math.inf: raise ValueError(f"--{name} must be a positive number, not {a[name]}")
+    if not 0 <= a.mixup < math.inf: raise ValueError(f"--mixup is the alpha of a Beta distribution, 0 (off) or positive, not {a.mixup}")
     if a.precision not in precisions: raise ValueError(f"--precision {a.precision}: choose one of {', '.join(precisions)}")
     if a.precision == 'fp16' and not torch.cuda.is_available():
         raise ValueError("--precision fp16 needs a CUDA GPU: on a CPU use auto, bf16 or fp32")
@@ -139,10 +141,11 @@ def check_args(args):
     if a.epochs < done: raise ValueError(f"--resume: --epochs {a.epochs} is below the {done} epochs already run in {out}: "
                                          "resume with the run's own --epochs")
     if done >= was['epochs']:
+        if not rank_distrib(): write_views(out, run)  # a stop after the last save may have left them behind the checkpoint
         summary = out/'summary.json'
-        acc = f" (accuracy {json.loads(summary.read_text())['accuracy']:.1%}, summary in {summary})" if summary.exists() else ""
-        raise ValueError(f"--resume: {done} of {was['epochs']} epochs are already done in {out}{acc}: nothing to resume; "
-                         "to train longer, start a new run with more --epochs in another --out")
+        where = f"summary in {summary}" if summary.exists() else f"the run stopped before its summary; its history is in {out/'history.csv'}"
+        raise ValueError(f"--resume: {done} of {was['epochs']} epochs are already done in {out} (accuracy {run['history'][-1]['accuracy']:.1%}, "
+                         f"{where}): nothing to resume; to train longer, start a new run with more --epochs in another --out")
     now = run_settings(args)
     for k in {**was, **now}:
         if was.get(k) != now.get(k):
