@@ -68,8 +68,6 @@ def get_image_subset(path, n_train=20, n_valid=10, valid_name='val'):
     return balanced_subset(get_image_files(path), n_train, n_valid, valid_name)
 
 # %% ../nbs/00_data.ipynb #4a9a74c8
-def _classes(files): return set(files.map(lambda f: f.parent.name))
-
 def data_path(source, splits=('train', 'val')):
     "Folder for `source`: a `URLs` address or name (fetched with `untar_data`), or a local folder; checked to hold images of the same classes in each of `splits`"
     if isinstance(source, str) and source.isupper() and isinstance(getattr(URLs, source, None), str): source = getattr(URLs, source)
@@ -93,12 +91,12 @@ def data_path(source, splits=('train', 'val')):
         if not files:
             raise FileNotFoundError(f"{path/split} has no images: expected one folder of images per class in each of "
                                     f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`.")
-        classes[split] = _classes(files)
+        classes[split] = {f.parent.name for f in files}
     every = set.union(*classes.values())
     gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(sorted(every - c))})" for s,c in classes.items() if every - c]
     if gaps and url:
         raise FileNotFoundError(f"{'; '.join(gaps)}: the archive was unpacked only in part. Delete {path} and run again to unpack it afresh.")
-    unseen = sorted(set.union(*classes.values()) - classes[splits[0]])
+    unseen = sorted(every - classes[splits[0]])
     if unseen:
         raise FileNotFoundError(f"{'; '.join(gaps)}: the model can't be trained on a class that {path/splits[0]} lacks, nor "
                                 f"validated on its images ({', '.join(unseen)}). Give {path/splits[0]} a folder for every class.")
