@@ -57,7 +57,7 @@ def loader_speed(n_batches, bs):
     next(it)
     start,n = time.perf_counter(),0
     for _ in range(n_batches): n += len(next(it)[0])
-    return n/(time.perf_counter() - start), dls.train.num_workers
+    return n/(time.perf_counter() - start), dls.train.fake_l.num_workers  # fastai keeps the real count on its `_FakeLoader`
 
 
 VARIANTS = {'fp32': {}, 'fp32, channels-last': dict(channels_last=True), 'bf16': dict(bf16=True),
