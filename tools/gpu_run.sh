@@ -15,7 +15,7 @@
 # table as table.md, the GPU as gpu.txt and the log as log.txt (8 files at most come back, of at most 16 MiB each).
 # A dry run on a CPU, in quick mode, from a Python 3.12 environment with the machine's packages but no fastai (the wheels
 # bring it): RESNET_NB_QUICK=1 PRECISION=fp32 OUT=/tmp/o FASTAI_HOME=/tmp/h bash tools/gpu_run.sh
-# (checked on 2026-11-30: eight files of under 1 KB each in $OUT; .device/ is 56 MiB and the tracked files 2.8 MiB).
+# (checked on 2026-11-30: eight files of under 1 KB each in $OUT; the tracked files add 2.8 MiB to .device/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:?set OUT to the folder for results}
