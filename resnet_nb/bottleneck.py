@@ -10,25 +10,28 @@ from fastai.vision.all import *
 from .resnet import *
 
 # %% ../nbs/05_bottleneck.ipynb #7a00952b
-def bottleneck_block(ni, nf, stride=1):
-    "1x1 `ConvLayer` `ni`->`nf//4`, 3x3 `nf//4`->`nf//4` with `stride`, 1x1 `nf//4`->`nf` (no activation, zero-init batchnorm)"
+def bottleneck_block(ni, nf, stride=1, act_cls=defaults.activation):
+    "1x1 `ConvLayer` `ni`->`nf//4`, 3x3 `nf//4`->`nf//4` with `stride` (each then `act_cls`), 1x1 `nf//4`->`nf` (no activation, zero-init batchnorm)"
     if nf % 4: raise ValueError(f"A bottleneck squeezes `nf` by 4, so `nf` must be a multiple of 4, not {nf}")
     return nn.Sequential(
-        ConvLayer(ni, nf//4, 1),
-        ConvLayer(nf//4, nf//4, stride=stride),
+        ConvLayer(ni, nf//4, 1, act_cls=act_cls),
+        ConvLayer(nf//4, nf//4, stride=stride, act_cls=act_cls),
         ConvLayer(nf//4, nf, 1, act_cls=None, norm_type=NormType.BatchZero))
 
 # %% ../nbs/05_bottleneck.ipynb #6ad798ab
-def resnet50(n_out):
-    "ResNet-50: `ResNet` with 3, 4, 6 and 3 bottleneck blocks per stage, `expansion=4`"
-    return ResNet(n_out, [3, 4, 6, 3], expansion=4, conv_block=bottleneck_block)
+@delegates(ResNet, but=['layers', 'expansion', 'conv_block'])
+def resnet50(n_out, **kwargs):
+    "ResNet-50: `ResNet` with 3, 4, 6 and 3 bottleneck blocks per stage, `expansion=4`; `kwargs` (`act_cls`, `sa`, `stem_pool`) go to `ResNet`"
+    return ResNet(n_out, [3, 4, 6, 3], expansion=4, conv_block=bottleneck_block, **kwargs)
 
 # %% ../nbs/05_bottleneck.ipynb #1ada81e7
-def resnet101(n_out):
-    "ResNet-101: `ResNet` with 3, 4, 23 and 3 bottleneck blocks per stage, `expansion=4`"
-    return ResNet(n_out, [3, 4, 23, 3], expansion=4, conv_block=bottleneck_block)
+@delegates(ResNet, but=['layers', 'expansion', 'conv_block'])
+def resnet101(n_out, **kwargs):
+    "ResNet-101: `ResNet` with 3, 4, 23 and 3 bottleneck blocks per stage, `expansion=4`; `kwargs` (`act_cls`, `sa`, `stem_pool`) go to `ResNet`"
+    return ResNet(n_out, [3, 4, 23, 3], expansion=4, conv_block=bottleneck_block, **kwargs)
 
 # %% ../nbs/05_bottleneck.ipynb #241a11cf
-def resnet152(n_out):
-    "ResNet-152: `ResNet` with 3, 8, 36 and 3 bottleneck blocks per stage, `expansion=4`"
-    return ResNet(n_out, [3, 8, 36, 3], expansion=4, conv_block=bottleneck_block)
+@delegates(ResNet, but=['layers', 'expansion', 'conv_block'])
+def resnet152(n_out, **kwargs):
+    "ResNet-152: `ResNet` with 3, 8, 36 and 3 bottleneck blocks per stage, `expansion=4`; `kwargs` (`act_cls`, `sa`, `stem_pool`) go to `ResNet`"
+    return ResNet(n_out, [3, 8, 36, 3], expansion=4, conv_block=bottleneck_block, **kwargs)

@@ -4,10 +4,12 @@
 
 # %% auto #0
 __all__ = ['book', 'book_accuracy', 'precisions', 'book_data', 'TidyLearner', 'native_bf16', 'best_precision',
-           'DeviceMixedPrecision', 'set_precision', 'get_learner', 'fit', 'hardware', 'vs_book', 'median_times']
+           'DeviceMixedPrecision', 'set_precision', 'get_learner', 'fit', 'hardware', 'vs_book', 'median_times',
+           'train_step']
 
 # %% ../nbs/01_learner.ipynb #d00fff3b
 import platform, shutil
+from contextlib import nullcontext
 from fastai.vision.all import *
 from fastai.callback.fp16 import AMPMode
 from torch.amp import GradScaler, autocast
@@ -119,3 +121,19 @@ def median_times(fs, repeats=20, warmup=3):
             f()
             times[k].append(time.perf_counter() - start)
     return {k: float(np.median(v)) for k,v in times.items()}
+
+# %% ../nbs/01_learner.ipynb #aa4b8214
+def train_step(model, x, y, bf16=False, channels_last=False, compile=False):
+    "A function running one training step of `model` on batch `(x, y)`: forward and cross-entropy (under CPU bf16 autocast if `bf16`), backward, SGD with momentum"
+    if channels_last: model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+    fwd = torch.compile(model) if compile else model
+    model.train()
+    def step():
+        opt.zero_grad()
+        with torch.autocast('cpu', dtype=torch.bfloat16) if bf16 else nullcontext():
+            loss = F.cross_entropy(fwd(x).float(), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['atomic_write', 'plain', 'rng_state', 'set_rng_state', 'write_views', 'save_run', 'read_run', 'Checkpoint', 'data_key',
-           'run_settings', 'check_out', 'check_args', 'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'train',
-           'arg_parser', 'cli']
+           'run_settings', 'check_out', 'takes_options', 'train_defaults', 'check_settings', 'check_args',
+           'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'train', 'run_once', 'time_seconds', 'arg_parser', 'cli']
 
 # %% ../nbs/30_train.ipynb #a9726f10
 import argparse, json, math, random, warnings
@@ -17,6 +17,7 @@ from fastai.distributed import *
 from .data import *
 from .learner import *
 from .models import archs
+from .leaderboard import acts, stem_pools, opt_funcs, schedules
 from .topk import top_k_accuracy
 
 # %% ../nbs/30_train.ipynb #b3e09b63
@@ -119,6 +120,23 @@ def check_out(out):
     if not have.is_dir(): raise ValueError(f"--out {out} is below {have}, which is a file: give a folder for the run")
     if not os.access(have, os.W_OK | os.X_OK): raise ValueError(f"--out {out}: {have} is read-only: give a folder you can write to")
 
+def takes_options(arch):
+    "Whether `archs[arch]` takes the leaderboard's options (`act_cls`, `sa`, `stem_pool`): the ResNets do, the fully convolutional nets don't"
+    return 'stem_pool' in inspect.signature(archs[arch]).parameters
+
+def train_defaults():
+    "`train`'s arguments and their defaults"
+    return {k: p.default for k,p in inspect.signature(train).parameters.items()}
+
+def check_settings(out, was, args):
+    "Raise a `ValueError` naming the first difference unless `train`'s `args` would make the run in `out`, whose settings were `was`"
+    now = run_settings(args)
+    was = {**{k: v for k,v in train_defaults().items() if k in now}, **was}  # a run begun before an option existed ran with its default
+    for k in {**was, **now}:
+        if was.get(k) != now.get(k):
+            raise ValueError(f"--resume: the run in {out} has {k}={was.get(k)!r}, not {now.get(k)!r}: "
+                             "resume it with its own settings, or start a new run in another --out")
+
 def check_args(args):
     "Raise a `ValueError` that names the fix for any of `train`'s arguments `args` (a dict) that can't work, before anything is loaded"
     a = AttrDict(args)
@@ -126,6 +144,12 @@ def check_args(args):
     for name in ('presize', 'size', 'epochs', 'lr', 'bs'):
         if not 0 < a[name] < math.inf: raise ValueError(f"--{name} must be a positive number, not {a[name]}")
     if not 0 <= a.mixup < math.inf: raise ValueError(f"--mixup is the alpha of a Beta distribution, 0 (off) or positive, not {a.mixup}")
+    for name,names in (('act', acts), ('stem_pool', stem_pools), ('opt', opt_funcs), ('sched', schedules)):
+        if a[name] not in names: raise ValueError(f"--{name.replace('_', '-')} {a[name]}: choose one of {', '.join(names)}")
+    if not 0 <= a.wd < math.inf: raise ValueError(f"--wd must be 0 or a positive number, not {a.wd}")
+    if not takes_options(a.arch) and (a.act, a.sa, a.stem_pool) != ('relu', False, 'max'):
+        raise ValueError(f"--act, --sa and --stem-pool change the ResNets' blocks, and --arch {a.arch} has none: "
+                         f"choose a resnet, or leave them out")
     if a.precision not in precisions: raise ValueError(f"--precision {a.precision}: choose one of {', '.join(precisions)}")
     if a.precision == 'fp16' and not torch.cuda.is_available():
         raise ValueError("--precision fp16 needs a CUDA GPU: on a CPU use auto, bf16 or fp32")
@@ -146,11 +170,7 @@ def check_args(args):
         where = f"summary in {summary}" if summary.exists() else f"the run stopped before its summary; its history is in {out/'history.csv'}"
         raise ValueError(f"--resume: {done} of {was['epochs']} epochs are already done in {out} (accuracy {run['history'][-1]['accuracy']:.1%}, "
                          f"{where}): nothing to resume; to train longer, start a new run with more --epochs in another --out")
-    now = run_settings(args)
-    for k in {**was, **now}:
-        if was.get(k) != now.get(k):
-            raise ValueError(f"--resume: the run in {out} has {k}={was.get(k)!r}, not {now.get(k)!r}: "
-                             "resume it with its own settings, or start a new run in another --out")
+    check_settings(out, was, args)
 
 # %% ../nbs/30_train.ipynb #58a1bc2c
 def _broadcast(self:DistributedDL, t, rank):
@@ -190,12 +210,18 @@ def train(
     bs:int=book.bs,  # Batch size (per process)
     label_smoothing:bool=False,  # Use label smoothing cross-entropy
     mixup:float=0.,  # MixUp's alpha; 0 for none
+    act:str='relu',  # The ResNets' activation: relu (the chapter's) or mish
+    sa:bool=False,  # Put self-attention in the ResNets' first stage (fastai's `SimpleSelfAttention`)
+    stem_pool:str='max',  # The ResNets' stem pooling: max (the chapter's) or maxblur (MaxBlurPool)
+    opt:str='adam',  # Optimizer: adam (the chapter's) or ranger (RAdam inside Lookahead)
+    sched:str='one_cycle',  # Learning rate schedule: one_cycle (the chapter's) or flat_cos
+    wd:float=0.01,  # Weight decay (decoupled, fastai's default)
     precision:str='auto',  # auto (fp16 on a GPU; bf16 and channels-last on a CPU with native bf16; else fp32), fp32, bf16 or fp16
     seed:int=42,  # Random seed
     out:str='runs/run',  # Folder for history.csv, checkpoint.pth, checkpoint.json and summary.json
     resume:bool=False,  # Continue the run in `out` from its checkpoint
 ):
-    "Train `arch` on `data` as the chapter does, logging and checkpointing into `out`; returns the `Learner` and a summary dict"
+    "Train `arch` on `data` as the chapter does (or with the leaderboard's tricks), logging and checkpointing into `out`; returns the `Learner` and a summary dict"
     args = dict(locals())
     check_args(args)
     out = Path(out).expanduser()
@@ -208,13 +234,14 @@ def train(
     loss = LabelSmoothingCrossEntropy() if label_smoothing else CrossEntropyLossFlat()
     k = min(5, dls.c)
     if k < 5: print(f"Top-5 accuracy needs 5 classes and {dls.used['data']} has {dls.c}: the top_k_accuracy column is top-{k}")
-    learn = get_learner(dls, archs[arch](dls.c), precision=precision, loss_func=loss, metrics=[accuracy, AvgMetric(partial(top_k_accuracy, k=k))],
+    options = dict(act_cls=acts[act], sa=sa, stem_pool=stem_pools[stem_pool]) if takes_options(arch) else {}
+    learn = get_learner(dls, archs[arch](dls.c, **options), precision=precision, opt_func=opt_funcs[opt], loss_func=loss, metrics=[accuracy, AvgMetric(partial(top_k_accuracy, k=k))],
                         cbs=cbs, path=out, model_dir='.')
     if resume: learn.load('checkpoint', with_opt=True)
     start = time.perf_counter()
     gpu = torch.cuda.is_available()
     with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu), (nullcontext() if gpu else broadcast_on_cpu()):
-        learn.fit_one_cycle(epochs, lr, start_epoch=done)
+        schedules[sched](learn, epochs, lr, wd=wd, start_epoch=done)
     learn.remove_cbs(cbs[:2])  # so that validating or predicting with the returned `Learner` leaves the run's files alone
     secs,last,ran = time.perf_counter() - start,cbs[0].record['history'][-1],epochs - done
     summary = dict(accuracy=last['accuracy'], top_k_accuracy=last['top_k_accuracy'], top_k=k, valid_loss=last['valid_loss'], epochs=epochs,
@@ -223,6 +250,23 @@ def train(
                    torch=torch.__version__, args={k: str(v) if isinstance(v, Path) else v for k,v in args.items()})
     if not rank_distrib(): atomic_write(out/'summary.json', json.dumps(summary, indent=2))
     return learn, summary
+
+# %% ../nbs/30_train.ipynb #fb1e081b
+def run_once(out, **kwargs):
+    "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished; its record (`read_run`) and summary (`None` if it stopped before writing one)"
+    out = Path(out).expanduser()
+    if not (out/'checkpoint.pth').exists(): train(**kwargs, out=out)
+    else:
+        run = read_run(out)
+        if run['epochs_done'] < run['settings']['epochs']: train(**kwargs, out=out, resume=True)
+        else: check_settings(out, run['settings'], {**train_defaults(), **kwargs})
+    summary = out/'summary.json'
+    return read_run(out), json.loads(summary.read_text()) if summary.exists() else None
+
+# %% ../nbs/30_train.ipynb #849a477e
+def time_seconds(t):
+    "Seconds in fastai's `time` column, `'mm:ss'` or `'h:mm:ss'`"
+    return sum(int(o)*60**i for i,o in enumerate(reversed(t.split(':'))))
 
 # %% ../nbs/30_train.ipynb #2637e281
 def arg_parser(func, prog=None, description=None):

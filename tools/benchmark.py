@@ -16,30 +16,12 @@ delivers on its own, to tell whether training waits for data or for compute. Pri
 machine, versions and date. Run it on a quiet machine: anything else running skews the times.
 """
 import argparse, datetime, os, platform, time, warnings
-from contextlib import nullcontext
 import torch, torchvision, fastai
-from torch import nn
 from fastai.vision.all import total_params
 from fastai.vision.models.xresnet import xresnet18, xresnet50
-from resnet_nb.learner import book_data, median_times, native_bf16, best_precision
+from resnet_nb.learner import book_data, median_times, native_bf16, best_precision, train_step
 from resnet_nb.compute import count_macs
 from resnet_nb.models import archs
-
-
-def train_step(model, x, y, bf16=False, channels_last=False, compile=False):
-    "A function that runs one training step of `model` on `(x, y)`: forward and loss (under bf16 autocast if `bf16`), backward, SGD"
-    if channels_last: model = model.to(memory_format=torch.channels_last)
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
-    loss_func = nn.CrossEntropyLoss()
-    fwd = torch.compile(model) if compile else model
-    model.train()
-    def step():
-        opt.zero_grad()
-        with torch.autocast('cpu', dtype=torch.bfloat16) if bf16 else nullcontext():
-            loss = loss_func(fwd(x).float(), y)
-        loss.backward()
-        opt.step()
-    return step
 
 
 def peak_flops(n=2048, repeats=10):
