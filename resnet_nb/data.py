@@ -153,7 +153,7 @@ def get_data(source, presize, resize, bs=128):
     "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px; every image checked first (`check_images`)"
     path = data_path(source)
     full = dict(data=path.name, presize=presize, resize=resize, bs=bs, images='all')
-    used = {**full, 'presize': presize//2, 'resize': resize//2, 'bs': min(bs, 64), 'images': '20 + 10 per class'} if is_quick() else full
+    used = {**full, 'presize': max(presize//2, 1), 'resize': max(resize//2, 1), 'bs': min(bs, 64), 'images': '20 + 10 per class'} if is_quick() else full
     if used is not full:
         print(f"Quick mode: 20 training and 10 validation images per class, items {used['presize']} px, batches of "
               f"{used['bs']} at {used['resize']} px (the full run: every image, {presize} px, {bs} at {resize} px)")

@@ -58,9 +58,11 @@ def set_rng_state(state, dl):
 
 # %% ../nbs/30_train.ipynb #8222fa21
 def write_views(path, record):
-    "Write `checkpoint.json` (the epochs done and the settings) and `history.csv` (a row per epoch) into `path`, made from the run's `record`"
-    atomic_write(path/'checkpoint.json', json.dumps({'epochs_done': record['epochs_done'], 'settings': record['settings']}, indent=2))
-    atomic_write(path/'history.csv', pd.DataFrame(record['history']).to_csv(index=False))
+    "Write `checkpoint.json` (the epochs done and the settings) and `history.csv` (a row per epoch) into `path`, made from the run's `record`; a file that already holds the same is left alone"
+    views = {'checkpoint.json': json.dumps({'epochs_done': record['epochs_done'], 'settings': record['settings']}, indent=2),
+             'history.csv': pd.DataFrame(record['history']).to_csv(index=False)}
+    for name,text in views.items():
+        if not ((path/name).exists() and (path/name).read_text() == text): atomic_write(path/name, text)
 
 def save_run(learn, record):
     "Save `learn`'s model and optimizer with the run's `record` into `checkpoint.pth` in `learn.path`, then the files made from it, each atomically"
@@ -134,8 +136,8 @@ def check_settings(out, was, args):
     was = {**{k: v for k,v in train_defaults().items() if k in now}, **was}  # a run begun before an option existed ran with its default
     for k in {**was, **now}:
         if was.get(k) != now.get(k):
-            raise ValueError(f"--resume: the run in {out} has {k}={was.get(k)!r}, not {now.get(k)!r}: "
-                             "resume it with its own settings, or start a new run in another --out")
+            raise ValueError(f"the run in {out} has {k}={was.get(k)!r}, not {now.get(k)!r}: "
+                             "give it its own settings, or start a new run in another --out")
 
 def check_args(args):
     "Raise a `ValueError` that names the fix for any of `train`'s arguments `args` (a dict) that can't work, before anything is loaded"
@@ -170,7 +172,8 @@ def check_args(args):
         where = f"summary in {summary}" if summary.exists() else f"the run stopped before its summary; its history is in {out/'history.csv'}"
         raise ValueError(f"--resume: {done} of {was['epochs']} epochs are already done in {out} (accuracy {run['history'][-1]['accuracy']:.1%}, "
                          f"{where}): nothing to resume; to train longer, start a new run with more --epochs in another --out")
-    check_settings(out, was, args)
+    try: check_settings(out, was, args)
+    except ValueError as e: raise ValueError(f"--resume: {e}") from None
 
 # %% ../nbs/30_train.ipynb #58a1bc2c
 def _broadcast(self:DistributedDL, t, rank):
@@ -254,12 +257,13 @@ def train(
 # %% ../nbs/30_train.ipynb #fb1e081b
 def run_once(out, **kwargs):
     "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished; its record (`read_run`) and summary (`None` if it stopped before writing one)"
+    if 'resume' in kwargs: raise ValueError("run_once resumes a stopped run by itself: leave out `resume`")
     out = Path(out).expanduser()
     if not (out/'checkpoint.pth').exists(): train(**kwargs, out=out)
     else:
         run = read_run(out)
+        check_settings(out, run['settings'], {**train_defaults(), **kwargs})
         if run['epochs_done'] < run['settings']['epochs']: train(**kwargs, out=out, resume=True)
-        else: check_settings(out, run['settings'], {**train_defaults(), **kwargs})
     summary = out/'summary.json'
     return read_run(out), json.loads(summary.read_text()) if summary.exists() else None
 
