@@ -123,10 +123,10 @@ def median_times(fs, repeats=20, warmup=3):
     return {k: float(np.median(v)) for k,v in times.items()}
 
 # %% ../nbs/01_learner.ipynb #aa4b8214
-def train_step(model, x, y, bf16=False, channels_last=False, compile=False):
-    "A function running one training step of `model` on batch `(x, y)`: forward and cross-entropy (under CPU bf16 autocast if `bf16`), backward, SGD with momentum"
+def train_step(model, x, y, bf16=False, channels_last=False, compile=False, lr=1e-3):
+    "A function running one training step of `model` on batch `(x, y)`: forward and cross-entropy (under CPU bf16 autocast if `bf16`), backward, SGD with momentum at learning rate `lr`"
     if channels_last: model = model.to(memory_format=torch.channels_last)
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     fwd = torch.compile(model) if compile else model
     model.train()
     def step():
