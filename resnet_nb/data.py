@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['imagenette_names', 'deep_modes', 'rgb_modes', 'is_quick', 'quick', 'imagenette_label', 'balanced_subset',
-           'get_image_subset', 'data_path', 'open_rgb', 'PILImageRGB', 'check_images', 'check_batches', 'get_data',
-           'load_image', 'image_tensors', 'tensor_data']
+           'get_image_subset', 'data_path', 'open_rgb', 'PILImageRGB', 'check_images', 'check_batches',
+           'check_flip_only', 'get_data', 'load_image', 'image_tensors', 'tensor_data']
 
 # %% ../nbs/00_data.ipynb #da2ebde7
 from fastai.vision.all import *
@@ -149,8 +149,14 @@ def check_batches(n_train, bs):
                          f"so no training step would run: use a bs of at most {n_train}")
 
 # %% ../nbs/00_data.ipynb #48a53290
-def get_data(source, presize, resize, bs=128):
-    "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px; every image checked first (`check_images`)"
+def check_flip_only(presize, resize):
+    "Raise a `ValueError` naming the fix unless `presize` equals `resize`, as flips alone need: they resize nothing"
+    if presize != resize:
+        raise ValueError(f"flips alone don't resize, so the items' size is the batches' size: give resize equal to presize (here resize={resize}, presize={presize})")
+
+def get_data(source, presize, resize, bs=128, flip_only=False):
+    "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px; every image checked first (`check_images`); `flip_only` for the leaderboard's `Resize(presize)` and flips"
+    if flip_only: check_flip_only(presize, resize)
     path = data_path(source)
     full = dict(data=path.name, presize=presize, resize=resize, bs=bs, images='all')
     used = {**full, 'presize': max(presize//2, 1), 'resize': max(resize//2, 1), 'bs': min(bs, 64), 'images': '20 + 10 per class'} if is_quick() else full
@@ -162,8 +168,8 @@ def get_data(source, presize, resize, bs=128):
     check_images(files)
     dls = DataBlock(
         blocks=(ImageBlock(PILImageRGB), CategoryBlock), splitter=splitter,
-        get_y=imagenette_label, item_tfms=Resize(used['presize']),
-        batch_tfms=[*aug_transforms(min_scale=0.5, size=used['resize']), Normalize.from_stats(*imagenet_stats)],
+        get_y=imagenette_label, item_tfms=[Resize(used['presize'])] + ([FlipItem(0.5)] if flip_only else []),
+        batch_tfms=([] if flip_only else [*aug_transforms(min_scale=0.5, size=used['resize'])]) + [Normalize.from_stats(*imagenet_stats)],
     ).dataloaders(files, bs=used['bs'])
     dls.used = used
     return dls

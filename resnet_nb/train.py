@@ -145,6 +145,8 @@ def check_args(args):
     if a.arch not in archs: raise ValueError(f"Unknown --arch {a.arch!r}: choose one of {', '.join(archs)}")
     for name in ('presize', 'size', 'epochs', 'lr', 'bs'):
         if not 0 < a[name] < math.inf: raise ValueError(f"--{name} must be a positive number, not {a[name]}")
+    if a.flip_only and a.presize != a.size:
+        raise ValueError(f"--flip-only crops items to --presize and resizes nothing after: give --size equal to --presize (here {a.size} and {a.presize})")
     if not 0 <= a.mixup < math.inf: raise ValueError(f"--mixup is the alpha of a Beta distribution, 0 (off) or positive, not {a.mixup}")
     for name,names in (('act', acts), ('stem_pool', stem_pools), ('opt', opt_funcs), ('sched', schedules)):
         if a[name] not in names: raise ValueError(f"--{name.replace('_', '-')} {a[name]}: choose one of {', '.join(names)}")
@@ -208,6 +210,7 @@ def train(
     data:str=book.source,  # A `URLs` address or name such as IMAGENETTE_160 or IMAGENETTE_320, or a folder with train/ and val/
     presize:int=book.presize,  # Size items are cropped to before batching
     size:int=book.resize,  # Size of the augmented training images
+    flip_only:bool=False,  # Augment as the leaderboard's five-epoch entry: items cropped to --presize and flipped, nothing else (needs --size equal to --presize)
     epochs:int=book.epochs,  # Epochs of one-cycle training
     lr:float=book.lr,  # Maximum learning rate
     bs:int=book.bs,  # Batch size (per process)
@@ -232,7 +235,7 @@ def train(
     done = record['epochs_done']
     if resume and not rank_distrib(): write_views(out, record)  # mends what a stop between two writes left behind
     set_seed(seed, reproducible=True)
-    dls = get_data(data, presize, size, bs)
+    dls = get_data(data, presize, size, bs, flip_only=flip_only)
     cbs = [Checkpoint(record), ValidateWhole()] + ([MixUp(mixup)] if mixup else [])
     loss = LabelSmoothingCrossEntropy() if label_smoothing else CrossEntropyLossFlat()
     k = min(5, dls.c)
