@@ -217,7 +217,7 @@ def train(
     label_smoothing:bool=False,  # Use label smoothing cross-entropy
     mixup:float=0.,  # MixUp's alpha; 0 for none
     act:str='relu',  # The ResNets' activation: relu (the chapter's) or mish
-    sa:bool=False,  # Put self-attention in the ResNets' first stage (fastai's `SimpleSelfAttention`)
+    sa:bool=False,  # Put self-attention in the ResNets' first stage (fastai's `SimpleSelfAttention`, as `SelfAttention`)
     stem_pool:str='max',  # The ResNets' stem pooling: max (the chapter's) or maxblur (MaxBlurPool)
     opt:str='adam',  # Optimizer: adam (the chapter's) or ranger (RAdam inside Lookahead)
     sched:str='one_cycle',  # Learning rate schedule: one_cycle (the chapter's) or flat_cos
