@@ -54,7 +54,7 @@ def block_act(conv_block, act_cls):
                          f"and {getattr(conv_block, '__name__', conv_block)} has none: add one, passed on to its `ConvLayer`s")
     return dict(act_cls=act_cls)
 
-# %% ../nbs/03_resblock.ipynb #188f6050
+# %% ../nbs/03_resblock.ipynb #ed8ab28d
 class SelfAttention(SimpleSelfAttention):
     "fastai's `SimpleSelfAttention` on a `(bs, n_in, h, w)` batch, its output in its input's memory layout (channels-last stays channels-last)"
     def forward(self, x):
