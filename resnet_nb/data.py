@@ -149,10 +149,11 @@ def check_batches(n_train, bs):
                          f"so no training step would run: use a bs of at most {n_train}")
 
 # %% ../nbs/00_data.ipynb #48a53290
-def check_flip_only(presize, resize):
-    "Raise a `ValueError` naming the fix unless `presize` equals `resize`, as flips alone need: they resize nothing"
+def check_flip_only(presize, resize, names=('presize', 'resize')):
+    "Raise a `ValueError` naming the fix unless `presize` equals `resize`, as flips alone need (they resize nothing); `names` are the two sizes' names in the message"
     if presize != resize:
-        raise ValueError(f"flips alone don't resize, so the items' size is the batches' size: give resize equal to presize (here resize={resize}, presize={presize})")
+        p,r = names
+        raise ValueError(f"flips alone don't resize, so the items' size is the batches' size: give {r} equal to {p} (here {r}={resize}, {p}={presize})")
 
 def get_data(source, presize, resize, bs=128, flip_only=False):
     "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px; every image checked first (`check_images`); `flip_only` for the leaderboard's `Resize(presize)` and flips"

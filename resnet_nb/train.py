@@ -145,8 +145,7 @@ def check_args(args):
     if a.arch not in archs: raise ValueError(f"Unknown --arch {a.arch!r}: choose one of {', '.join(archs)}")
     for name in ('presize', 'size', 'epochs', 'lr', 'bs'):
         if not 0 < a[name] < math.inf: raise ValueError(f"--{name} must be a positive number, not {a[name]}")
-    if a.flip_only and a.presize != a.size:
-        raise ValueError(f"--flip-only crops items to --presize and resizes nothing after: give --size equal to --presize (here {a.size} and {a.presize})")
+    if a.flip_only: check_flip_only(a.presize, a.size, names=('--presize', '--size'))
     if not 0 <= a.mixup < math.inf: raise ValueError(f"--mixup is the alpha of a Beta distribution, 0 (off) or positive, not {a.mixup}")
     for name,names in (('act', acts), ('stem_pool', stem_pools), ('opt', opt_funcs), ('sched', schedules)):
         if a[name] not in names: raise ValueError(f"--{name.replace('_', '-')} {a[name]}: choose one of {', '.join(names)}")
