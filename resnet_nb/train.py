@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['atomic_write', 'plain', 'rng_state', 'set_rng_state', 'write_views', 'save_run', 'read_run', 'Checkpoint', 'data_key',
            'run_settings', 'check_out', 'takes_options', 'train_defaults', 'check_settings', 'check_args',
-           'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'train', 'run_once', 'time_seconds', 'arg_parser', 'cli']
+           'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'train', 'read_views', 'run_once', 'time_seconds',
+           'arg_parser', 'cli']
 
 # %% ../nbs/30_train.ipynb #a9726f10
 import argparse, json, math, random, warnings
@@ -161,6 +162,8 @@ def check_args(args):
     ckpt = out/'checkpoint.pth'
     if not a.resume:
         if ckpt.exists(): raise ValueError(f"{out} already holds a run ({ckpt.name}): add --resume to continue it, or choose another --out")
+        if (out/'checkpoint.json').exists():
+            raise ValueError(f"{out} holds a run's results (checkpoint.json) without its checkpoint.pth, so it can't be resumed: choose another --out")
         return
     if not ckpt.exists(): raise ValueError(f"--resume: there is no checkpoint in {out}: start the run without --resume")
     run = read_run(out)
@@ -257,17 +260,32 @@ def train(
     return learn, summary
 
 # %% ../nbs/30_train.ipynb #fb1e081b
+def read_views(path):
+    "The record of the finished run in folder `path` (epochs done, settings, history) from its `checkpoint.json` and `history.csv` alone; `None` unless both say every epoch is done"
+    path = Path(path)
+    if not ((path/'checkpoint.json').exists() and (path/'history.csv').exists()): return None
+    try:
+        run,history = json.loads((path/'checkpoint.json').read_text()),pd.read_csv(path/'history.csv').to_dict('records')
+        finished = run['epochs_done'] >= run['settings']['epochs'] and len(history) == run['epochs_done']
+    except Exception as e: raise ValueError(f"{path}'s checkpoint.json and history.csv can't be read as a run's ({type(e).__name__}: {e}): start a new run in another folder") from e
+    return {**run, 'history': history} if finished else None
+
 def run_once(out, **kwargs):
-    "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished; its record (`read_run`) and summary (`None` if it stopped before writing one)"
+    "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished (from `read_views` where its checkpoint is gone); its record and summary (`None` if it stopped before writing one)"
     if 'resume' in kwargs: raise ValueError("run_once resumes a stopped run by itself: leave out `resume`")
     out = Path(out).expanduser()
-    if not (out/'checkpoint.pth').exists(): train(**kwargs, out=out)
-    else:
+    if (out/'checkpoint.pth').exists():
         run = read_run(out)
         check_settings(out, run['settings'], {**train_defaults(), **kwargs})
         if run['epochs_done'] < run['settings']['epochs']: train(**kwargs, out=out, resume=True)
+        run = read_run(out)
+    elif (run := read_views(out)) is not None: check_settings(out, run['settings'], {**train_defaults(), **kwargs})
+    else:
+        train(**kwargs, out=out)
+        run = read_run(out)
     summary = out/'summary.json'
-    return read_run(out), json.loads(summary.read_text()) if summary.exists() else None
+    return run, json.loads(summary.read_text()) if summary.exists() else None
+
 
 # %% ../nbs/30_train.ipynb #849a477e
 def time_seconds(t):
