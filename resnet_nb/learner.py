@@ -95,9 +95,12 @@ def fit(learn, epochs=book.epochs, lr=book.lr, quiet=True):
     return {**res, 'seconds_per_epoch': (time.perf_counter() - start)/epochs}
 
 # %% ../nbs/01_learner.ipynb #fd9fafed
-def hardware():
-    "Where this process trains: the GPU's name, or the CPU's core count and architecture"
-    return torch.cuda.get_device_name() if torch.cuda.is_available() else f'CPU ({os.cpu_count()} cores, {platform.machine()})'
+def hardware(cpuinfo='/proc/cpuinfo'):
+    "Where this process trains: the GPU's name, or the CPU's core count, architecture, model (from `cpuinfo` where there is one) and the widest vector instructions torch uses on it"
+    if torch.cuda.is_available(): return torch.cuda.get_device_name()
+    try: model = re.search(r'^model name\s*:\s*(.+)$', Path(cpuinfo).read_text(), re.M).group(1).strip()
+    except (OSError, AttributeError): model = platform.processor() or 'model unknown'
+    return f'CPU ({os.cpu_count()} cores, {platform.machine()}, {model}, {torch.backends.cpu.get_cpu_capability()})'
 
 def vs_book(learn, arch):
     "One-row `DataFrame`: `learn`'s final accuracy against `book_accuracy[arch]`, with the data, size, epochs, hardware and precision it used"
