@@ -286,7 +286,6 @@ def run_once(out, **kwargs):
     summary = out/'summary.json'
     return run, json.loads(summary.read_text()) if summary.exists() else None
 
-
 # %% ../nbs/30_train.ipynb #849a477e
 def time_seconds(t):
     "Seconds in fastai's `time` column, `'mm:ss'` or `'h:mm:ss'`"
