@@ -160,10 +160,10 @@ def check_args(args):
     out = Path(a.out).expanduser()
     check_out(out)
     ckpt = out/'checkpoint.pth'
+    if not ckpt.exists() and (out/'checkpoint.json').exists():
+        raise ValueError(f"{out} holds a run's results (checkpoint.json) without its checkpoint.pth, so it can't be resumed or written over: choose another --out")
     if not a.resume:
         if ckpt.exists(): raise ValueError(f"{out} already holds a run ({ckpt.name}): add --resume to continue it, or choose another --out")
-        if (out/'checkpoint.json').exists():
-            raise ValueError(f"{out} holds a run's results (checkpoint.json) without its checkpoint.pth, so it can't be resumed: choose another --out")
         return
     if not ckpt.exists(): raise ValueError(f"--resume: there is no checkpoint in {out}: start the run without --resume")
     run = read_run(out)
@@ -271,7 +271,7 @@ def read_views(path):
     return {**run, 'history': history} if finished else None
 
 def run_once(out, **kwargs):
-    "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished (from `read_views` where its checkpoint is gone); its record and summary (`None` if it stopped before writing one)"
+    "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished (from `read_views` where its checkpoint is gone); its record (without random states from `read_views`) and summary (`None` if it stopped before writing one)"
     if 'resume' in kwargs: raise ValueError("run_once resumes a stopped run by itself: leave out `resume`")
     out = Path(out).expanduser()
     if (out/'checkpoint.pth').exists():
