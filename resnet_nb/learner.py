@@ -99,7 +99,8 @@ def hardware(cpuinfo='/proc/cpuinfo'):
     "Where this process trains: the GPU's name, or the CPU's core count, architecture, model (from `cpuinfo` where there is one) and the widest vector instructions torch uses on it"
     if torch.cuda.is_available(): return torch.cuda.get_device_name()
     try: model = re.search(r'^model name\s*:\s*(.+)$', Path(cpuinfo).read_text(), re.M).group(1).strip()
-    except (OSError, AttributeError): model = platform.processor() or 'model unknown'
+    except (OSError, AttributeError): model = platform.processor()
+    if model in ('', platform.machine()): model = 'model unknown'  # platform.processor() is often blank, or the architecture again
     return f'CPU ({os.cpu_count()} cores, {platform.machine()}, {model}, {torch.backends.cpu.get_cpu_capability()})'
 
 def vs_book(learn, arch):

@@ -2,15 +2,15 @@
 
 Usage: python tools/run_nbs.py [--full] [--jobs N] [NOTEBOOK ...]   (default: every notebook in nbs/, in quick mode)
 
-Each notebook runs in a fresh kernel of the Python that runs this script (so, run it with the environment under
-test, whose commands come first on the PATH), from nbs/, with RESNET_NB_QUICK=1 unless --full is given; N kernels
-at a time (default: one per CPU), each with OMP_NUM_THREADS set to its share of the CPUs, so that their PyTorch
-threads don't fight over the same cores. Measured on 2 cores (AMD Zen 3), every notebook: 597 s two at a time with a
-thread each, against 811 s one at a time with two threads (on notebooks with about a minute less work); two at a time
-with two threads each was slower than one at a time (AMD Zen 5: 717 s against 540 s). A notebook fails if a cell raises, or
-if any cell prints a traceback to stderr without raising (IPython does that when an object fails to display, such as
-a figure whose renderer is missing). Prints one line per notebook as each ends and then `N passed, M failed`; exits
-1 on any failure. Writes nothing into the notebooks.
+Each notebook runs in a fresh kernel of the Python that runs this script (so, run it with the environment under test,
+whose commands come first on the PATH), from nbs/, with RESNET_NB_QUICK=1 unless --full is given; N kernels at a time
+(default: one per CPU, at most 4), each with OMP_NUM_THREADS set to its share of the CPUs (unless it is set), so that
+their PyTorch threads don't fight over the same cores. Measured on 2 cores (AMD Zen 3), every notebook: 597 s two at
+a time with a thread each, against 811 s one at a time with two threads (on notebooks with about a minute less work);
+two at a time with two threads each was slower than one at a time (AMD Zen 5: 717 s against 540 s). A notebook fails
+if a cell raises, or if any cell prints a traceback to stderr without raising (IPython does that when an object fails
+to display, such as a figure whose renderer is missing). Prints one line per notebook as each ends and then
+`N passed, M failed`; exits 1 on any failure. Writes nothing into the notebooks.
 """
 import argparse, os, re, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -56,7 +56,7 @@ def main():
     p.add_argument('notebooks', nargs='*', type=Path)
     p.add_argument('--full', action='store_true', help='run with the book settings, not in quick mode')
     p.add_argument('--timeout', type=int, default=1200, help='seconds a cell may take (default: 1200)')
-    p.add_argument('--jobs', type=int, default=os.cpu_count(), help='notebooks run at a time (default: one per CPU)')
+    p.add_argument('--jobs', type=int, default=min(os.cpu_count() or 1, 4), help='notebooks run at a time (default: one per CPU, at most 4: each holds its own model and data in memory)')
     args = p.parse_args()
     os.environ['RESNET_NB_QUICK'] = '0' if args.full else '1'
     # as activating the environment would: its commands (resnet_nb_train, torchrun) first on the PATH
@@ -64,7 +64,7 @@ def main():
     paths = args.notebooks or sorted(NBS.glob('*.ipynb'))
     if args.jobs < 1: p.error(f'--jobs must be 1 or more, not {args.jobs}')
     jobs = min(args.jobs, len(paths))
-    os.environ['OMP_NUM_THREADS'] = str(max(1, (os.cpu_count() or 1)//jobs))  # read by each kernel's PyTorch as it starts
+    os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1)//jobs)))  # read by each kernel's PyTorch as it starts
     print(f'{len(paths)} notebooks, {"full" if args.full else "quick"} mode, {jobs} at a time, '
           f'kernel python {sys.version.split()[0]} ({sys.executable})', flush=True)
     failed = 0
