@@ -274,14 +274,10 @@ def run_once(out, **kwargs):
     "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished (from `read_views` where its checkpoint is gone); its record (without random states from `read_views`) and summary (`None` if it stopped before writing one)"
     if 'resume' in kwargs: raise ValueError("run_once resumes a stopped run by itself: leave out `resume`")
     out = Path(out).expanduser()
-    if (out/'checkpoint.pth').exists():
-        run = read_run(out)
-        check_settings(out, run['settings'], {**train_defaults(), **kwargs})
-        if run['epochs_done'] < run['settings']['epochs']: train(**kwargs, out=out, resume=True)
-        run = read_run(out)
-    elif (run := read_views(out)) is not None: check_settings(out, run['settings'], {**train_defaults(), **kwargs})
-    else:
-        train(**kwargs, out=out)
+    run = read_run(out) if (out/'checkpoint.pth').exists() else read_views(out)
+    if run is not None: check_settings(out, run['settings'], {**train_defaults(), **kwargs})
+    if run is None or run['epochs_done'] < run['settings']['epochs']:
+        train(**kwargs, out=out, resume=run is not None)
         run = read_run(out)
     summary = out/'summary.json'
     return run, json.loads(summary.read_text()) if summary.exists() else None
