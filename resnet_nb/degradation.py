@@ -8,18 +8,19 @@ __all__ = ['PlainBlock', 'batch_block', 'CifarNet']
 # %% ../nbs/22_degradation.ipynb #1307cf8c
 from fastai.vision.all import *
 from .resblock import *
+from .resblock import _conv_block
 
 # %% ../nbs/22_degradation.ipynb #2ff45fde
 class PlainBlock(Module):
     "A `ResBlock` without its identity path: `relu(conv_block(ni, nf, stride)(x))`"
-    def __init__(self, ni, nf, stride=1, conv_block=basic_block):
+    def __init__(self, ni, nf, stride=1, conv_block=_conv_block):
         self.convs = conv_block(ni, nf, stride)
         check_conv_block(self.convs, ni, nf, stride)
     def forward(self, x): return F.relu(self.convs(x))
 
 # %% ../nbs/22_degradation.ipynb #f99e94fc
 def batch_block(ni, nf, stride=1):
-    "`basic_block` with its second batchnorm's weights initialised to one (`NormType.Batch`), as in He et al., instead of zero"
+    "`_conv_block` with its second batchnorm's weights initialised to one (`NormType.Batch`), as in He et al., instead of zero"
     return nn.Sequential(
         ConvLayer(ni, nf, stride=stride),
         ConvLayer(nf, nf, act_cls=None, norm_type=NormType.Batch))

@@ -14,8 +14,8 @@ from .bottleneck import *
 
 # %% ../nbs/06_models.ipynb #8489bb56
 archs = dict(
-    fcn=fcn,
-    resblock=partial(fcn, block=one_resblock),
-    resblock2=partial(fcn, block=two_resblocks),
+    fcn=get_model,
+    resblock=partial(get_model, block=one_resblock),
+    resblock2=partial(get_model, block=two_resblocks),
     resnet18=resnet18, resnet34=resnet34,
     resnet50=resnet50, resnet101=resnet101, resnet152=resnet152)

@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['atomic_write', 'plain', 'rng_state', 'set_rng_state', 'write_views', 'save_run', 'read_run', 'Checkpoint', 'data_key',
-           'run_settings', 'check_out', 'takes_options', 'train_defaults', 'check_settings', 'check_args',
-           'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'train', 'read_views', 'run_once', 'time_seconds',
-           'arg_parser', 'cli']
+           'run_settings', 'check_out', 'takes_options', 'build_model', 'train_defaults', 'check_settings',
+           'check_args', 'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'train', 'read_views', 'run_once',
+           'time_seconds', 'arg_parser', 'cli']
 
 # %% ../nbs/30_train.ipynb #a9726f10
 import argparse, json, math, random, warnings
@@ -18,7 +18,7 @@ from fastai.distributed import *
 from .data import *
 from .learner import *
 from .models import archs
-from .leaderboard import acts, stem_pools, opt_funcs, schedules
+from .leaderboard import leaderboard_archs, leaderboard_model, acts, pools, opt_funcs, schedules
 from .topk import top_k_accuracy
 
 # %% ../nbs/30_train.ipynb #b3e09b63
@@ -124,8 +124,12 @@ def check_out(out):
     if not os.access(have, os.W_OK | os.X_OK): raise ValueError(f"--out {out}: {have} is read-only: give a folder you can write to")
 
 def takes_options(arch):
-    "Whether `archs[arch]` takes the leaderboard's options (`act_cls`, `sa`, `stem_pool`): the ResNets do, the fully convolutional nets don't"
-    return 'stem_pool' in inspect.signature(archs[arch]).parameters
+    "Whether `arch` takes the leaderboard's options (`act`, `sa`, `pool`): fastai's XResNet family in `leaderboard_archs` does, the chapter's `archs` don't"
+    return arch in leaderboard_archs
+
+def build_model(arch, n_out, act='relu', sa=False, pool='avg'):
+    "The model `arch` names, for `n_out` classes: one of the chapter's `archs`, or `leaderboard_model` with the leaderboard's options"
+    return leaderboard_model(arch, n_out, act=act, sa=sa, pool=pool) if takes_options(arch) else archs[arch](n_out)
 
 def train_defaults():
     "`train`'s arguments and their defaults"
@@ -143,17 +147,17 @@ def check_settings(out, was, args):
 def check_args(args):
     "Raise a `ValueError` that names the fix for any of `train`'s arguments `args` (a dict) that can't work, before anything is loaded"
     a = AttrDict(args)
-    if a.arch not in archs: raise ValueError(f"Unknown --arch {a.arch!r}: choose one of {', '.join(archs)}")
+    if a.arch not in {**archs, **leaderboard_archs}: raise ValueError(f"Unknown --arch {a.arch!r}: choose one of {', '.join([*archs, *leaderboard_archs])}")
     for name in ('presize', 'size', 'epochs', 'lr', 'bs'):
         if not 0 < a[name] < math.inf: raise ValueError(f"--{name} must be a positive number, not {a[name]}")
     if a.flip_only: check_flip_only(a.presize, a.size, names=('--presize', '--size'))
     if not 0 <= a.mixup < math.inf: raise ValueError(f"--mixup is the alpha of a Beta distribution, 0 (off) or positive, not {a.mixup}")
-    for name,names in (('act', acts), ('stem_pool', stem_pools), ('opt', opt_funcs), ('sched', schedules)):
+    for name,names in (('act', acts), ('pool', pools), ('opt', opt_funcs), ('sched', schedules)):
         if a[name] not in names: raise ValueError(f"--{name.replace('_', '-')} {a[name]}: choose one of {', '.join(names)}")
     if not 0 <= a.wd < math.inf: raise ValueError(f"--wd must be 0 or a positive number, not {a.wd}")
-    if not takes_options(a.arch) and (a.act, a.sa, a.stem_pool) != ('relu', False, 'max'):
-        raise ValueError(f"--act, --sa and --stem-pool change the ResNets' blocks, and --arch {a.arch} has none: "
-                         f"choose a resnet, or leave them out")
+    if not takes_options(a.arch) and (a.act, a.sa, a.pool) != ('relu', False, 'avg'):
+        raise ValueError(f"--act, --sa and --pool build fastai's XResNet family, and --arch {a.arch} is the chapter's own: "
+                         f"choose one of {', '.join(leaderboard_archs)}, or leave them out")
     if a.precision not in precisions: raise ValueError(f"--precision {a.precision}: choose one of {', '.join(precisions)}")
     if a.precision == 'fp16' and not torch.cuda.is_available():
         raise ValueError("--precision fp16 needs a CUDA GPU: on a CPU use auto, bf16 or fp32")
@@ -208,7 +212,7 @@ class ValidateWhole(Callback):
 
 # %% ../nbs/30_train.ipynb #b5fb41a4
 def train(
-    arch:str='resnet18',  # Model: a name in `archs` (fcn, resblock, resblock2, resnet18, resnet34, resnet50, resnet101, resnet152)
+    arch:str='resnet18',  # Model: the chapter's, in `archs` (fcn, resblock, resblock2, resnet18, resnet34, resnet50, resnet101, resnet152), or fastai's XResNet family, in `leaderboard_archs` (xresnet18, xse_resnext18, xresnet50, xse_resnext50)
     data:str=book.source,  # A `URLs` address or name such as IMAGENETTE_160 or IMAGENETTE_320, or a folder with train/ and val/
     presize:int=book.presize,  # Size items are cropped to before batching
     size:int=book.resize,  # Size of the augmented training images
@@ -218,9 +222,9 @@ def train(
     bs:int=book.bs,  # Batch size (per process)
     label_smoothing:bool=False,  # Use label smoothing cross-entropy
     mixup:float=0.,  # MixUp's alpha; 0 for none
-    act:str='relu',  # The ResNets' activation: relu (the chapter's) or mish
-    sa:bool=False,  # Put self-attention in the ResNets' first stage (fastai's `SimpleSelfAttention`, as `SelfAttention`)
-    stem_pool:str='max',  # The ResNets' stem pooling: max (the chapter's) or maxblur (MaxBlurPool)
+    act:str='relu',  # The XResNet archs' activation: relu (XResNet's own) or mish (`FastMish`)
+    sa:bool=False,  # Put self-attention in the XResNet archs' first stage (fastai's `SimpleSelfAttention`)
+    pool:str='avg',  # The XResNet archs' pooling: avg (XResNet's own: a max-pool stem, average-pooled shortcuts) or maxblur (the leaderboard entry's: max pools, each swapped for a MaxBlurPool)
     opt:str='adam',  # Optimizer: adam (the chapter's) or ranger (RAdam inside Lookahead)
     sched:str='one_cycle',  # Learning rate schedule: one_cycle (the chapter's) or flat_cos
     wd:float=0.01,  # Weight decay (decoupled, fastai's default)
@@ -242,8 +246,8 @@ def train(
     loss = LabelSmoothingCrossEntropy() if label_smoothing else CrossEntropyLossFlat()
     k = min(5, dls.c)
     if k < 5: print(f"Top-5 accuracy needs 5 classes and {dls.used['data']} has {dls.c}: the top_k_accuracy column is top-{k}")
-    options = dict(act_cls=acts[act], sa=sa, stem_pool=stem_pools[stem_pool]) if takes_options(arch) else {}
-    learn = get_learner(dls, archs[arch](dls.c, **options), precision=precision, opt_func=opt_funcs[opt], loss_func=loss, metrics=[accuracy, AvgMetric(partial(top_k_accuracy, k=k))],
+    model = build_model(arch, dls.c, act=act, sa=sa, pool=pool)
+    learn = get_learner(dls, model, precision=precision, opt_func=opt_funcs[opt], loss_func=loss, metrics=[accuracy, AvgMetric(partial(top_k_accuracy, k=k))],
                         cbs=cbs, path=out, model_dir='.')
     if resume: learn.load('checkpoint', with_opt=True)
     start = time.perf_counter()
