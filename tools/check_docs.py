@@ -1,14 +1,39 @@
 """Check the built docs site in `_docs/` as a reader would see it.
 
-Usage (from the project root, after `python tools/docs.py`): python tools/check_docs.py
+Usage (from the project root, after `python tools/docs.py`): python tools/check_docs.py [--shots DIR] [NOTEBOOK ...]
 
-For every notebook in `nbs/` there must be a page. Every internal link and anchor on every page must resolve.
-Then headless Chromium opens each page from a local server, and its rendered DOM must show the page's title, its
-text, no hidden cell or nbdev directive, no traceback, no class shown as `def Name(`, and typeset math where the notebook has
-any; a screenshot of each page goes to `_docs/_screenshots/`. The notebook's saved outputs must pass `tools/check_outputs.py`.
-Prints `N passed, M failed` (pages) and exits non-zero on any failure.
+For every notebook in `nbs/` there must be a page, named as nbdev names it (`05_bottleneck.ipynb` makes
+`bottleneck.html`), and every link nbdev writes into the library's `_modidx.py` must resolve: the page and its anchor.
+Every internal link and anchor on every page must resolve. Then headless Chromium opens each page from a local server
+in a 1280 px window, and its rendered DOM must show:
+
+- the page's title and its text, no hidden cell or nbdev directive, no traceback, no class shown as `def Name(`, and
+  typeset math where the notebook has any;
+- no link to a notebook on GitHub where the site has that notebook's page (the header's "source", "edit" and "issue"
+  buttons aside: they are for the notebook itself);
+- every `show_doc` entry (a `show_doc` call in the notebook, and each name `_modidx.py` links to the page) at nbdev's
+  anchor, reachable from "On this page" (the entry, or the class's entry that holds a method's anchor), and an entry's
+  name a search title; its "source" link on the line of its name;
+- no code line or table wider than its column (code that doesn't fit wraps), and table cells with padding;
+- every figure readable: its smallest text (a Graphviz diagram's, from the SVG; matplotlib's 10 pt at the PNG's dpi)
+  drawn at least 9.5 px high, or the figure shown at its natural size in a box that scrolls; and alt text that says
+  something (not a file name);
+- every fastai name in inline code (`Learner`, `ConvLayer`, `untar_data`, `DataLoaders`, `URLs`, ...: what nbdev's
+  doc links give fastai's docs) linked to docs.fast.ai;
+- no numbered heading set as a bold paragraph (the questionnaire's questions are headings, so they can be linked to);
+- no header bar that is empty or holds a second search box; a copy button on every code block; a page description and
+  a preview card for shared links (`<meta name="description">`, `og:image`); a window title that isn't the site's
+  name twice;
+- in the header, a ".ipynb" download that is the notebook itself (`nbs/NAME.ipynb`, byte for byte), an "open an issue"
+  button and an "edit" button for the notebook.
+
+The notebook's saved outputs must pass `tools/check_outputs.py`. Nothing is written into `_docs/`: with --shots DIR,
+screenshots of each page at 1280 px and at phone width (390 px) go to DIR, which must be outside `_docs/`; a
+`_docs/_screenshots/` folder (what this check wrote before) fails the check. Each page's line says how many code
+lines wrap at 1280 px. Prints `N passed, M failed` (pages) and exits non-zero on any failure.
 """
-import functools, http.server, json, re, shutil, subprocess, sys, tempfile, threading
+import argparse, base64, functools, http.server, importlib, io, json, re, shutil, struct, subprocess, sys, tempfile, threading
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
@@ -18,17 +43,85 @@ from check_outputs import check
 
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                   '--disable-sync', '--no-first-run', '--hide-scrollbars', '--virtual-time-budget=10000']
+WIDTH, PHONE = 1280, 390
+MIN_FONT_PX = 9.5  # "at least ~10 px"
+RESULT_ID = 'check-docs-result'
+
+# Run in each page (the local server adds it before `</body>`): measures the page as laid out and writes what it found,
+# as JSON, into an element `--dump-dom` returns
+MEASURE_JS = r'''
+window.addEventListener('load', () => setTimeout(() => {
+  const art = document.querySelector('article.bd-article') || document.body;
+  const cs = getComputedStyle(art), ar = art.getBoundingClientRect();
+  const left = ar.left + parseFloat(cs.paddingLeft), right = ar.right - parseFloat(cs.paddingRight);
+  const longest = s => s.split('\n').reduce((a, l) => l.length > a.length ? l : a, '').trim().slice(0, 70);
+  const scroller = el => { for (let p = el.parentElement; p && p !== art; p = p.parentElement)
+    if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX) && p.getBoundingClientRect().right <= right + 1) return p; return null; };
+  const out = {col: Math.round(right - left), wide: [], figures: [], links: [], toc: [], codes: [], owner: {}};
+  const header = document.querySelector('.bd-header');
+  out.header = header ? {height: Math.round(header.getBoundingClientRect().height), text: header.innerText.trim(),
+                         search: header.querySelectorAll('.search-button-field, input[type=search], form.bd-search').length} : null;
+  const inputs = [...art.querySelectorAll('div.highlight > pre')].filter(p => !p.closest('.cell_output'));
+  out.copy = {code: inputs.length, buttons: inputs.filter(p => p.parentElement.querySelector('button.copybtn')).length};
+  // table cells that run into each other; "source" links away from their entry's name; numbered headings set as bold text
+  out.cramped = [...art.querySelectorAll('table')].filter(t => { const c = t.querySelector('td');
+    if (!c) return false; const st = getComputedStyle(c); return parseFloat(st.paddingLeft) + parseFloat(st.paddingRight) < 6; }).length;
+  out.sources = [];
+  for (const a of art.querySelectorAll('a[href*="/blob/"]')) {
+    if (a.textContent.trim() !== 'source') continue;
+    const sec = a.closest('section'), h = sec && sec.querySelector(':scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6');
+    const ab = a.getBoundingClientRect(), hb = h ? h.getBoundingClientRect() : null;
+    if (!hb || ab.bottom < hb.top || ab.top > hb.bottom) out.sources.push(h ? h.textContent.replace('#', '').trim() : a.href);
+  }
+  out.bold_heads = [...art.querySelectorAll('p')].filter(p => p.children.length === 1 && p.firstElementChild.tagName === 'STRONG'
+    && p.textContent.trim() === p.firstElementChild.textContent.trim() && /^\d+\.\s/.test(p.textContent.trim())).map(p => p.textContent.trim().slice(0, 60));
+  for (const el of art.querySelectorAll('[id]')) { const sec = el.closest('section'); if (sec) out.owner[el.id] = sec.id; }
+  for (const el of art.querySelectorAll('pre, table')) {
+    const b = el.getBoundingClientRect();
+    if (el.scrollWidth > el.clientWidth + 1 || b.right > right + 1)
+      out.wide.push({what: el.tagName.toLowerCase(), text: longest(el.tagName === 'PRE' ? el.textContent : el.innerText),
+                     width: Math.round(Math.max(el.scrollWidth, b.width)), room: Math.round(right - Math.max(b.left, left))});
+  }
+  // code lines that wrap (the CSS wraps what doesn't fit): how many, for the summary
+  const ctx = document.createElement('canvas').getContext('2d');
+  out.wrapped = 0;
+  for (const pre of art.querySelectorAll('pre')) {
+    const st = getComputedStyle(pre), room = pre.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+    ctx.font = `${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+    out.wrapped += pre.textContent.split('\n').filter(l => ctx.measureText(l).width > room + 1).length;
+  }
+  for (const img of art.querySelectorAll('img')) {
+    const b = img.getBoundingClientRect(), sc = scroller(img);
+    out.figures.push({src: img.getAttribute('src'), alt: img.getAttribute('alt') || '', natural: img.naturalWidth,
+                      width: b.width, scrolls: !!sc});
+  }
+  for (const a of document.querySelectorAll('a[href]'))
+    if (!a.closest('.article-header-buttons')) out.links.push(a.href);
+  for (const a of document.querySelectorAll('.bd-toc-nav a[href], #pst-page-toc-nav a[href], nav.page-toc a[href]'))
+    out.toc.push(a.getAttribute('href'));
+  for (const c of art.querySelectorAll('code')) {
+    if (c.closest('pre')) continue;
+    const a = c.closest('a');
+    out.codes.push({text: c.textContent, href: a ? a.href : null});
+  }
+  const el = document.createElement('script');
+  el.type = 'application/json'; el.id = 'RESULT_ID'; el.textContent = JSON.stringify(out).replace(/</g, '\\u003c');
+  document.body.appendChild(el);
+}, 300));
+'''.replace('RESULT_ID', RESULT_ID)
 
 
 class Page(HTMLParser):
-    "Links, ids, the first `h1` and the visible text of an HTML page"
+    "Links, ids, the first `h1` and the visible text of an HTML page, and what `MEASURE_JS` found in it (`result`)"
     def __init__(self, html):
         super().__init__()
         self.links,self.ids,self.h1,self.text,self.code,self._in_h1,self._skip,self._pre = [],set(),None,[],[],False,0,0
+        self.result,self._res = None,None
         self.feed(html)
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if 'id' in a: self.ids.add(a['id'])
+        if a.get('id') == RESULT_ID: self._res = []
         for k in ('href', 'src'):
             if a.get(k) and not (tag == 'link' and a.get('rel') in ('preconnect', 'dns-prefetch')): self.links.append(a[k])
         if tag == 'h1' and self.h1 is None: self._in_h1,self.h1 = True,''
@@ -38,7 +131,9 @@ class Page(HTMLParser):
         if tag == 'h1': self._in_h1 = False
         if tag in ('script', 'style'): self._skip -= 1
         if tag == 'pre': self._pre -= 1
+        if tag == 'script' and self._res is not None: self.result,self._res = json.loads(''.join(self._res)),None
     def handle_data(self, data):
+        if self._res is not None: self._res.append(data)
         if self._in_h1: self.h1 += data
         if not self._skip: self.text.append(data)
         if self._pre: self.code.append(data)
@@ -61,11 +156,104 @@ def check_links(site):
     return bad
 
 
+def modidx_links(site, lib):
+    "Each link of the library's `_modidx.py` (nbdev's, to the published site) that doesn't resolve in `site`: {page: [problem]}"
+    syms = importlib.import_module(f'{lib}._modidx').d['syms']
+    bad = {}
+    for mod in syms.values():
+        for sym,(url,_) in mod.items():
+            page,_,anchor = url.partition('#')
+            f = site/page
+            if not f.exists(): bad.setdefault(page, []).append(f'_modidx.py links {sym} to {url}: no such page')
+            elif anchor and f'id="{anchor}"' not in f.read_text(encoding='utf-8'):
+                bad.setdefault(page, []).append(f'_modidx.py links {sym} to {url}: no such anchor')
+    return bad
+
+
+def doc_entries(nb_path, page, lib):
+    "{anchor: name} of the `show_doc` entries `page` must have: its notebook's `show_doc(...)` calls, and each name `_modidx.py` links there"
+    nb = json.loads(nb_path.read_text(encoding='utf-8'))
+    res = {m[1].lower(): m[1] for c in nb['cells'] if c['cell_type'] == 'code'
+           for m in re.finditer(r'^\s*show_doc\(([\w.]+)', ''.join(c['source']), re.M)}
+    syms = importlib.import_module(f'{lib}._modidx').d['syms']
+    for mod,entries in syms.items():
+        for sym,(url,_) in entries.items():
+            p,_,a = url.partition('#')
+            if p == f'{page}.html' and a: res[a] = sym.removeprefix(mod + '.')
+    return res
+
+
+def search_titles(site):
+    "{page: set of section titles} from Sphinx's search index"
+    js = (site/'searchindex.js').read_text(encoding='utf-8')
+    idx = json.loads(js[js.index('(') + 1:js.rindex(')')])
+    docs = idx['docnames']
+    res = {}
+    for title,places in idx.get('alltitles', {}).items():
+        for doc,_ in places: res.setdefault(docs[doc], set()).add(title)
+    return res
+
+
+def svg_min_font_px(svg, width):
+    "The smallest text of the SVG `svg`, in pixels, drawn `width` px wide"
+    root = ET.fromstring(re.sub(r'<!DOCTYPE[^>]*>', '', svg))
+    vb = [float(v) for v in (root.get('viewBox') or '').split()] or [0, 0, float(re.match(r'[\d.]+', root.get('width'))[0]), 0]
+    scale = width / vb[2]
+    for g in root.iter('{http://www.w3.org/2000/svg}g'):
+        m = re.search(r'scale\(([\d.]+)', g.get('transform', ''))
+        if m: scale *= float(m[1]); break
+    sizes = [float(e.get('font-size')) for e in root.iter() if e.get('font-size')]
+    return min(sizes) * scale if sizes else None
+
+
+def png_dpi(data):
+    "The dpi a PNG records (pHYs), else 100 (matplotlib's default for notebooks)"
+    i = data.find(b'pHYs')
+    if i < 0 or data[i+12] != 1: return 100
+    return struct.unpack('>I', data[i+4:i+8])[0] * 0.0254
+
+
+def figure_problems(fig, site):
+    "What makes one image unreadable, or says nothing to a reader who can't see it"
+    src,w,n = fig['src'],fig['width'],fig['natural']
+    if src.startswith('http') and 'colab.research.google.com' in src: return []  # the Colab badge
+    alt = fig['alt'].strip()
+    name = src[:40] + '...' if src.startswith('data:') else src
+    problems = []
+    if not alt or re.fullmatch(r'[\w./-]+\.(png|svg|jpe?g|gif)', alt) or re.search(r'[0-9a-f]{32}', alt):
+        problems.append(f'figure {name}: alt text {alt!r} says nothing')
+    if not n or not w: return problems + [f'figure {name}: not shown']
+    if src.startswith('data:image/svg+xml;base64,'): font = svg_min_font_px(base64.b64decode(src.split(',', 1)[1]).decode(), w)
+    elif src.endswith('.svg'): font = svg_min_font_px((site/unquote(src)).read_text(encoding='utf-8'), w)
+    elif src.endswith('.png') and (site/unquote(src)).exists(): font = 10 * png_dpi((site/unquote(src)).read_bytes()) / 72 * w / n
+    else: font = None
+    at_natural = w >= n - 1 and fig['scrolls']
+    if font is not None and font < MIN_FONT_PX and not at_natural:
+        problems.append(f'figure {name}: text {font:.1f} px high ({w:.0f} of its {n} px), neither readable nor scrolling at its natural size')
+    return problems
+
+
+def fastai_lookup(lib):
+    "name -> docs.fast.ai URL, for the names nbdev's doc links give fastai's docs (our library's win where both have one)"
+    from nbdev.doclinks import NbdevLookup
+    nl = NbdevLookup(strip_libs=(lib, 'fastai'))
+    return lambda s: (u if (u := nl.doc(re.sub(r'\(\)$', '', s))) and 'docs.fast.ai' in u else None)
+
+
 def serve(site):
-    "Serve `site` on a free localhost port in a background thread; returns the server"
-    class Quiet(http.server.SimpleHTTPRequestHandler):
+    "Serve `site` on a free localhost port in a background thread, with `MEASURE_JS` in each page; returns the server"
+    class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args): pass
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(site)))
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if path.suffix != '.html' or not path.is_file(): return super().send_head()
+            body = path.read_bytes().replace(b'</body>', f'<script>{MEASURE_JS}</script></body>'.encode())
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/html; charset=utf-8')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Handler, directory=str(site)))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
 
@@ -78,50 +266,125 @@ def chromium(*args):
                               capture_output=True, text=True, timeout=120).stdout
 
 
-def main(root='.'):
+def page_problems(name, page, site, nbs, url, lib, titles, fastai, cfg):
+    "Everything wrong with one page as Chromium shows it at `WIDTH` px"
+    html = chromium(f'--window-size={WIDTH},1000', '--dump-dom', url)
+    dom = Page(html)
+    title = (dom.h1 or '').replace('#', '').replace('¶', '').strip()
+    text = ' '.join(' '.join(dom.text).split())
+    md = '\n'.join(''.join(c['source']) for c in json.loads((nbs/f'{name}.ipynb').read_text(encoding='utf-8'))['cells']
+                   if c['cell_type'] == 'markdown')
+    expect = re.search(r'^# (.+)$', md, re.M)[1].replace('`', '').strip()
+    problems = []
+    if title != expect: problems.append(f'title {title!r}, expected {expect!r}')
+    if len(text) < 500: problems.append(f'only {len(text)} characters of text')
+    head = re.search(r'<title>(.*?)</title>', html, re.S)
+    parts = [t.strip() for t in re.split(r'\s+(?:—|&#8212;|&mdash;)\s+', head[1])] if head else []
+    if not head or len(parts) == 2 and parts[0] == parts[1]: problems.append(f"window title {head[1] if head else None!r}")
+    if not re.search(r'<meta[^>]+name="description"[^>]+content="[^"]{20,}', html) and not re.search(r'<meta[^>]+content="[^"]{20,}"[^>]+name="description"', html):
+        problems.append('no page description (<meta name="description">)')
+    if not re.search(r'<meta[^>]+property="og:image"', html): problems.append('no preview card (og:image)')
+
+    code = ''.join(dom.code)
+    if re.search(r'^\s*#\|', code, re.M) or 'pip install -Uqq' in code: problems.append('a hidden cell or an nbdev directive shows')
+    if re.search(r'\$[^$\n]+\$', md) and 'mjx-container' not in html: problems.append('math not typeset')
+    if 'Traceback (most recent call last)' in text or re.search(r'class="[^"]*\btraceback\b', html): problems.append('a traceback shows')
+    problems += [f'class shown as a function: {m[0].strip()}' for m in re.finditer(r'^\s*def [A-Z]\w*\(', code, re.M)]
+    problems += check(nbs/f'{name}.ipynb')
+    r = dom.result
+    if r is None: return problems + ['the page was not measured (no result from the script the check adds)'], ''
+    # the site's own pages, not the notebooks on GitHub
+    gh = re.compile(re.escape(f"{cfg.git_url}/") + r'(?:blob|tree|raw)/[^/]+/' + re.escape(cfg.nbs_path.name) + r'/([\w.-]+)\.ipynb')
+    for link in sorted(set(r['links'])):
+        m = gh.match(link)
+        if m and ((site/f'{nbdev_page(m[1])}.html').exists() or (site/f'{m[1]}.html').exists()):
+            problems.append(f'links to the notebook on GitHub, not its page {nbdev_page(m[1])}.html: {link}')
+    # show_doc entries: a heading with nbdev's anchor, in "On this page", a search title
+    toc = {unquote(h.partition('#')[2]) for h in r['toc'] if h.startswith('#')}
+    for anchor,nm in doc_entries(nbs/f'{name}.ipynb', page, lib).items():
+        if anchor not in dom.ids: problems.append(f'show_doc entry {nm}: no anchor #{anchor}')
+        elif anchor in toc:  # an entry of its own
+            if nm not in titles.get(page, set()): problems.append(f'show_doc entry {nm}: not a search title')
+        elif r['owner'].get(anchor) not in toc:  # else an anchor in an entry (a method's, in its class's)
+            problems.append(f'show_doc entry {nm}: not in "On this page"')
+    if r['copy']['buttons'] < r['copy']['code']: problems.append(f"{r['copy']['code'] - r['copy']['buttons']} of {r['copy']['code']} code blocks without a copy button")
+    # the header's buttons: the notebook itself to download, a way to report an issue and to edit the notebook
+    raw = (site/f'{page}.html').read_text(encoding='utf-8')
+    btn = lambda label: re.search(rf'<a href="([^"]+)"[^>]*?class="[^"]*\bbtn-{label}\b', raw, re.S)
+    dl = btn('download-source-button')
+    if not dl: problems.append('no download button')
+    elif not (site/unquote(dl[1])).is_file() or (site/unquote(dl[1])).read_bytes() != (nbs/f'{name}.ipynb').read_bytes():
+        problems.append(f'the download button ({dl[1]}) is not nbs/{name}.ipynb')
+    if not btn('source-issues-button'): problems.append('no "open an issue" button')
+    edit = btn('source-edit-button')
+    if not edit or not edit[1].endswith(f'/{cfg.nbs_path.name}/{name}.ipynb'): problems.append(f'no "edit" button for nbs/{name}.ipynb')
+    # layout at 1280 px
+    hd = r.get('header')
+    if hd and hd['height'] > 1 and (not hd['text'] or hd['search']):
+        problems.append(f"a header bar {hd['height']} px high with {'a search box' if hd['search'] else 'nothing'} in it")
+    for w in r['wide']:
+        problems.append(f"{w['what']} {w['width']} px wide in a {w['room']} px column at {WIDTH} px: {w['text']!r}")
+    for fig in r['figures']: problems += figure_problems(fig, site)
+    if r['cramped']: problems.append(f"{r['cramped']} tables whose cells have no padding")
+    problems += [f'"source" link not on the line of its entry {h!r}' for h in r['sources']]
+    problems += [f'a numbered heading set as bold text, which no one can link to: {t!r}' for t in r['bold_heads']]
+    # fastai's names link to fastai's docs
+    unlinked = sorted({c['text'] for c in r['codes'] if (u := fastai(c['text'])) and not (c['href'] or '').startswith('https://docs.fast.ai/')})
+    if unlinked: problems.append(f"fastai names not linked to docs.fast.ai: {', '.join(unlinked)}")
+    return problems, f"{len(text):,} characters, {r['wrapped']} code lines wrapped at {WIDTH} px"
+
+
+def nbdev_page(nb_name):
+    "The page nbdev makes of `nbs/{nb_name}.ipynb`, without `.html`"
+    from nbdev.doclinks import _nbpath2html
+    return _nbpath2html(Path(nb_name + '.ipynb')).stem
+
+
+def main(root='.', shots=None, only=()):
+    from nbdev.config import get_config
     root = Path(root).resolve()
-    site,nbs = root/'_docs',root/'nbs'
+    cfg = get_config(path=root)
+    site,nbs = root/cfg.doc_path.name,root/cfg.nbs_path.name
     if not (site/'index.html').exists(): sys.exit(f"check_docs: no site in {site}: build it first with `python tools/docs.py`")
-    shots = site/'_screenshots'
-    shots.mkdir(exist_ok=True)
-    names = sorted(p.stem for p in nbs.glob('*.ipynb'))
+    if shots:
+        shots = Path(shots).resolve()
+        if shots == site or site in shots.parents: sys.exit(f"check_docs: screenshots go outside the site, not into {shots}")
+        shots.mkdir(parents=True, exist_ok=True)
+    names = sorted(p.stem for p in nbs.glob('*.ipynb') if not only or p.stem in only)
+    pages = {n: nbdev_page(n) for n in names}
     failures = {}
+    if (site/'_screenshots').exists(): failures.setdefault('_screenshots', []).append(f'{site/"_screenshots"} holds screenshots: the site is for readers')
     for page,link in check_links(site): failures.setdefault(page, []).append(f'broken link {link}')
+    for page,probs in modidx_links(site, cfg.lib_path.name).items(): failures.setdefault(page, []).extend(probs)
+    titles,fastai = search_titles(site),fastai_lookup(cfg.lib_path.name)
     srv = serve(site)
     try:
         for name in names:
-            f = site/f'{name}.html'
+            page = pages[name]
+            f = site/f'{page}.html'
             if not f.exists():
                 failures.setdefault(f.name, []).append('missing page')
                 print(f"FAIL {name}: no page {f.name}")
                 continue
-            url = f'http://127.0.0.1:{srv.server_port}/{name}.html'
-            html = chromium('--dump-dom', url)
-            dom = Page(html)
-            title = (dom.h1 or '').replace('#', '').strip()
-            text = ' '.join(' '.join(dom.text).split())
-            md = '\n'.join(''.join(c['source']) for c in json.loads((nbs/f'{name}.ipynb').read_text(encoding='utf-8'))['cells']
-                           if c['cell_type'] == 'markdown')
-            expect = re.search(r'^# (.+)$', md, re.M)[1].replace('`', '').strip()
-            problems = []
-            if title != expect: problems.append(f'title {title!r}, expected {expect!r}')
-            if len(text) < 500: problems.append(f'only {len(text)} characters of text')
-            code = ''.join(dom.code)
-            if re.search(r'^\s*#\|', code, re.M) or 'pip install -Uqq' in code: problems.append('a hidden cell or an nbdev directive shows')
-            if re.search(r'\$[^$\n]+\$', md) and 'mjx-container' not in html: problems.append('math not typeset')
-            if 'Traceback (most recent call last)' in text or re.search(r'class="[^"]*\btraceback\b', html): problems.append('a traceback shows')
-            problems += [f'class shown as a function: {m[0].strip()}' for m in re.finditer(r'^\s*def [A-Z]\w*\(', code, re.M)]
-            problems += check(nbs/f'{name}.ipynb')
-            chromium('--window-size=1280,2400', f'--screenshot={shots/(name + ".png")}', url)
-            if not (shots/f'{name}.png').exists(): problems.append('no screenshot')
+            url = f'http://127.0.0.1:{srv.server_port}/{page}.html'
+            problems,note = page_problems(name, page, site, nbs, url, cfg.lib_path.name, titles, fastai, cfg)
+            if shots:
+                for w,h in ((WIDTH, 2400), (PHONE, 2400)):
+                    chromium(f'--window-size={w},{h}', f'--screenshot={shots/f"{page}-{w}.png"}', url)
+                    if not (shots/f'{page}-{w}.png').exists(): problems.append(f'no screenshot at {w} px')
             if problems: failures.setdefault(f.name, []).extend(problems)
-            print(f"{'FAIL' if problems else 'ok':4} {name}: {title!r}, {len(text):,} characters" + ''.join(f'\n     {p}' for p in problems))
+            print(f"{'FAIL' if problems else 'ok':4} {name} ({page}.html): {note}" + ''.join(f'\n     {p}' for p in problems))
     finally: srv.shutdown()
-    other = {k: v for k,v in failures.items() if k[:-5] not in names}
+    other = {k: v for k,v in failures.items() if k[:-5] not in pages.values()}
     for k,v in other.items(): print(f"FAIL {k}: " + '; '.join(v))
-    failed = len({k for k in failures})
+    failed = len(failures)
     print(f"docs: {len(names) + len(other) - failed} passed, {failed} failed")
     return failed
 
 
-if __name__ == '__main__': sys.exit(1 if main() else 0)
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--shots', help='a folder (outside _docs/) for screenshots of each page at 1280 px and at phone width')
+    ap.add_argument('notebooks', nargs='*', help='check only these notebooks (names without .ipynb); default: all')
+    args = ap.parse_args()
+    sys.exit(1 if main(shots=args.shots, only=args.notebooks) else 0)

@@ -3,19 +3,42 @@
 Usage (from the project root): python tools/docs.py
 
 nbdev's `proc_nbs` does what `nbdev_docs` would before Quarto: it runs `show_doc` cells, adds API docs for exported
-names, drops hidden and export cells and links backticked names. Its output still speaks Quarto (a raw YAML
-front-matter cell, `#| echo`/`#| output` cell options, `:::{.callout-*}` blocks, links to the Quarto site's pages), so
-`to_myst` translates each notebook into what MyST-NB understands before Sphinx renders the saved outputs (nothing is
-executed again).
+names, drops hidden and export cells and links backticked names: ours to our pages, and fastai's to docs.fast.ai
+(nbdev's `strip_libs`, which defaults here to this library and fastai unless settings.ini names others). Its output
+still speaks Quarto (a raw YAML front-matter cell, `#| echo`/`#| output` cell options, `:::{.callout-*}` blocks,
+`show_doc` entries as markdown outputs, links to the Quarto site's pages), so `to_myst` translates each notebook into
+what MyST-NB understands before Sphinx renders the saved outputs (nothing is executed again):
+
+- each page is named as nbdev names it (`05_bottleneck.ipynb` makes `bottleneck.html`), and headings get the anchors
+  nbdev's links use (`#_conv_block`, `#pilimagergb.create`), so that the links nbdev writes into `_modidx.py` and into
+  the notebooks resolve here; links to the notebooks on GitHub and between notebooks become links to the site's pages
+  (the README keeps its GitHub links);
+- a `show_doc` entry becomes part of the page (a heading in "On this page" and a search title), its "source" link at
+  the right of its name; a name `_modidx.py` links that nbdev gives no entry (a private helper, a method) gets one,
+  or, for `__init__` and methods without a docstring, an anchor on its class's entry;
+- a Graphviz figure keeps its text at least `MIN_FONT_PX` high, scrolling sideways where the column is narrower, with
+  its edges as alt text; a plot's alt text is its titles and axis labels (or the line that draws it), not a file name;
+- code that is wider than the column wraps, the rest of each line indented under its start; DataFrames get padding;
+- the header's ".ipynb" download is the notebook itself (copied into `_docs/nbs/`), its edit, source, issue and
+  Colab buttons point at the notebook's real name.
+
+The theme's options (no header bar holding a second search box), the CSS (a text column that grows with the window)
+and a small Sphinx extension (`setup_site`) do the rest; sphinx-copybutton adds copy buttons to code cells, sphinxext-opengraph a page description and a preview
+card for shared links.
 
 The build fails, naming notebook and cell, when a saved output holds what `tools/check_outputs.py` refuses (an error, a
-traceback, a warning, a machine path), or when nbdev's processing (running `show_doc`) produces an error or a traceback:
-the site would show it.
+traceback, a warning, a machine path), when nbdev's processing (running `show_doc`) produces an error or a traceback,
+or when Sphinx warns (a link to a page or anchor that doesn't exist, say): the site would show it.
 """
-import inspect, json, re, shutil, subprocess, sys, yaml
+import base64, html, importlib, inspect, json, math, re, shutil, subprocess, sys, yaml
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from docutils import nodes
+from docutils.transforms import Transform
+from pygments.formatters import HtmlFormatter
+from sphinx.highlighting import PygmentsBridge
 from nbdev.config import get_config
-from nbdev.doclinks import nbglob
+from nbdev.doclinks import NbdevLookup, nbglob
 from nbdev.serve import proc_nbs
 from nbdev.showdoc import BasicMarkdownRenderer
 
@@ -26,6 +49,7 @@ from check_outputs import check, output_problems
 PARTS = [('Chapter 14', 0), ('Exercises', 10), ('Experiments', 20), ('Training from the command line', 30)]
 CALLOUTS = 'note tip warning important caution'.split()
 NOISE = ('`torch.jit.script` is deprecated',)  # a warning fastai 2.8 triggers on import; it says nothing about the lesson
+MIN_FONT_PX = 12  # a diagram is drawn at least this large (its smallest text, in pixels), scrolling sideways where the column is narrower
 
 
 def _class_as_class(render):
@@ -35,8 +59,21 @@ def _class_as_class(render):
         return md.replace('```python\ndef ', '```python\nclass ', 1) if inspect.isclass(self.sym) else md
     return _render
 
+
+def strip_libs():
+    "The libraries whose names nbdev links unqualified: settings.ini's `strip_libs`, else this library and fastai"
+    try: cfg = get_config()
+    except Exception: return ('fastai',)
+    return tuple(cfg.get('strip_libs', f"{cfg.lib_name} fastai").split())
+
 # At import, so that it holds in the processes `proc_nbs` spawns too: they import this script again as their `__main__`
 BasicMarkdownRenderer._repr_markdown_ = _class_as_class(BasicMarkdownRenderer._repr_markdown_)
+NbdevLookup.__init__.__defaults__ = (strip_libs(), None, None, None)
+
+
+def quarto_slug(title):
+    "A heading's anchor as nbdev writes them into `_modidx.py` and its doc links: lower case, word characters, `.`, `-`; spaces as `-`"
+    return re.sub(r'[^\w\s.-]', '', title.lower()).strip().replace(' ', '-')
 
 
 def cell_options(src):
@@ -48,91 +85,346 @@ def cell_options(src):
     return opts, '\n'.join(lines)
 
 
-def to_myst(nb, name, cfg, pages, bad=None):
-    "Translate nbdev's processed notebook `nb` (from `nbs/{name}.ipynb`) into one MyST-NB renders as a page; append to `bad` any error or traceback that processing left in an output"
+def page_names(books):
+    "{notebook name: page name}, the page named as nbdev names it (the front matter's `output-file`)"
+    res = {}
+    for name,nb in books.items():
+        fm = next((''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'raw'), '')
+        out = re.search(r'output-file:\s*(\S+)\.html', fm)
+        res[name] = out[1] if out else name
+    return res
+
+
+def svg_figure(svg, alt=None):
+    "An HTML figure for the SVG text `svg` (Graphviz's): as wide as the column allows, but never so small that its text falls under `MIN_FONT_PX`, scrolling sideways instead"
+    root = ET.fromstring(re.sub(r'<!DOCTYPE[^>]*>', '', svg))
+    pt = lambda v: float(re.match(r'[\d.]+', v)[0]) * (4/3 if v.endswith('pt') else 1)
+    width = pt(root.get('width'))
+    vb = [float(v) for v in (root.get('viewBox') or f"0 0 {width} 1").split()]
+    px = width / vb[2]  # pixels per SVG unit at the natural size
+    for g in root.iter('{http://www.w3.org/2000/svg}g'):
+        m = re.search(r'scale\(([\d.]+)', g.get('transform', ''))
+        if m: px *= float(m[1]); break
+    sizes = [float(e.get('font-size')) for e in root.iter() if e.get('font-size')]
+    natural = math.ceil(width)
+    readable = min(natural, math.ceil(natural * MIN_FONT_PX / (min(sizes) * px))) if sizes else 0
+    data = base64.b64encode(svg.encode()).decode()
+    return (f'<div class="svg-figure"><img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt or svg_alt(root))}" '
+            f'width="{natural}" style="min-width: {readable}px"></div>')
+
+
+def svg_alt(root):
+    "Alt text for a Graphviz SVG: its edges, each as `from → to`, in the nodes' own labels"
+    ns = '{http://www.w3.org/2000/svg}'
+    def text(g): return ' '.join(t.text.strip() for t in g.iter(ns + 'text') if t.text and t.text.strip())
+    groups = lambda cls: [g for g in root.iter(ns + 'g') if g.get('class') == cls]
+    labels = {g.find(ns + 'title').text: text(g) for g in groups('node')}
+    edges = []
+    for g in groups('edge'):
+        a,_,b = g.find(ns + 'title').text.partition('->')
+        a,b = labels.get(a) or a, labels.get(b) or b
+        edges.append(f'{a} → {b}' + (f' ({text(g)})' if text(g) else ''))
+    return 'Diagram: ' + ('; '.join(edges) or ', '.join(labels.values()))
+
+
+def plot_alt(code):
+    "Alt text for a plot the cell `code` draws: the titles and axis labels it gives, else the line that draws it"
+    def strings(call):
+        pat = rf"""(?:\b{call}\s*=\s*|\.(?:set_)?{call}\(\s*)[rf]{{0,2}}(['"])(.*?)(?<!\\)\1"""
+        return [re.sub(r'\{[^}]*\}', '…', m[2]) for m in re.finditer(pat, code)]
+    parts = [f'{what} ' + ', '.join(f'“{t}”' for t in v) for what,call in [('titled', '(?:sup)?title'), ('x axis', 'xlabel'), ('y axis', 'ylabel')]
+             if (v := [t for t in dict.fromkeys(strings(call)) if t.strip()])]
+    lines = [l.strip().rstrip(';') for l in code.splitlines() if l.strip() and not l.strip().startswith('#')]
+    return 'Figure: ' + '; '.join(parts) if parts else f"Figure drawn by `{lines[-1] if lines else ''}`"
+
+
+def source_beside_name(md, anchors=None):
+    """Move `show_doc`'s "source" link (a paragraph of its own before the heading) to just after the heading, where the
+    CSS shows it at the heading's right; the name's underscores are no emphasis (`__init__`); `anchors` is {name: [ids]}
+    of more anchors for the entry of `name` (nbdev's `Class.__init__`)"""
+    m = re.search(r'^\[source\]\((\S+?)\)(\{[^}]*\})?[ \t]*\n', md, re.M)
+    if not m: return md
+    md,url = md[:m.start()] + md[m.end():], re.sub(r'#LNone$', '', m[1])  # nbdev's, where it finds no line
+    def head(h):
+        ids = ''.join(f'<span id="{a}"></span>' for a in (anchors or {}).get(h[2].strip(), []))
+        return h[1] + h[2].replace('_', r'\_') + f'\n{{.sd-source}}\n[source]({url}){ids}\n'
+    return re.sub(r'^(#+ )(.*\n)', head, md, count=1, flags=re.M)
+
+
+def to_myst(nb, name, cfg, pages, bad=None, extra_docs=None, anchors=None):
+    """Translate nbdev's processed notebook `nb` (from `nbs/{name}.ipynb`) into one MyST-NB renders as a page.
+    `pages` maps notebook names to page names; `extra_docs` is {index of a cell: [markdown of entries to add after it]},
+    `anchors` {entry's name: [more anchors]} (see `missing_entries`); errors or tracebacks that processing left in an
+    output are appended to `bad`"""
     site = f"{cfg.doc_host}{cfg.doc_baseurl}".rstrip('/') + '/'
+    gh_nbs = f"{cfg.git_url}/blob/{cfg.branch}/{cfg.nbs_path.name}/"
     colab = f"https://colab.research.google.com/github/{cfg.user}/{cfg.repo}/blob/{cfg.branch}/{cfg.nbs_path.name}/{name}.ipynb"
+    by_page = {v: k for k,v in pages.items()}
 
     def fix_md(s):
         s = re.sub(r':::\s*\{\.callout-(\w+)\}', lambda m: ':::{%s}' % (m[1] if m[1] in CALLOUTS else 'note'), s)
         s = re.sub(r'\)\{target="_blank"[^}]*\}', ')', s)
-        def link(m):
-            page = pages.get(m[1])
-            return f'{page}.ipynb{m[2] or ""}' if page else m[0]
-        return re.sub(re.escape(site) + r'([\w.-]+)\.html(#[\w.-]+)?', link, s)
+        # nbdev's links to the Quarto site's pages, the notebooks on GitHub, and other notebooks by file name
+        page = lambda stem, anchor: f'{pages[stem]}.ipynb{anchor or ""}'
+        s = re.sub(re.escape(site) + r'([\w.-]+)\.html(#[\w.-]+)?', lambda m: page(by_page[m[1]], m[2]) if m[1] in by_page else m[0], s)
+        s = re.sub(re.escape(gh_nbs) + r'([\w.-]+)\.ipynb(#[\w.-]+)?', lambda m: page(m[1], m[2]) if m[1] in pages else m[0], s)
+        return re.sub(r'\]\(([\w.-]+)\.ipynb(#[^)\s]*)?\)', lambda m: f'](' + page(m[1], m[2]) + ')' if m[1] in pages else m[0], s)
 
-    cells = []
-    for c in nb['cells']:
+    def markdown(src): return dict(cell_type='markdown', metadata={}, source=src)
+
+    def convert(c):
+        "The cells, none or one, that MyST-NB gets for the processed cell `c`"
         src = ''.join(c['source'])
         if c['cell_type'] == 'raw' and src.startswith('---'):
             fm = yaml.safe_load(src.strip().strip('-'))
             head = f"# {fm['title']}\n\n"
-            if fm.get('description'): head += f"*{fm['description']}*\n\n"
-            head += f'<a class="colab-link" href="{colab}">Open this notebook in Colab</a>\n'
-            cells.append(dict(cell_type='markdown', metadata={}, source=head))
-            continue
+            if fm.get('description'):
+                head += f"{{.page-description}}\n{fm['description']}\n\n"
+                plain = re.sub(r'[*`]', '', fm['description'])  # the page's description, for search engines and shared links
+                nb['metadata'].update({'myst': {'html_meta': {'description': plain}}, 'og:description': plain, 'og:image:alt': plain})
+            # an HTML block, which the description of a shared link leaves out
+            head += f'<p><a class="colab-link" href="{colab}">Open this notebook in Colab</a></p>\n'
+            return [markdown(head)]
         if c['cell_type'] == 'markdown':
-            if src.startswith('<!-- WARNING: THIS FILE WAS AUTOGENERATED'): continue
+            if src.startswith('<!-- WARNING: THIS FILE WAS AUTOGENERATED'): return []
             c['source'] = fix_md(src)
         elif c['cell_type'] == 'code':
             opts,body = cell_options(src)
-            if opts.get('include') == 'false': continue
-            tags = c['metadata'].setdefault('tags', [])
-            if opts.get('echo') == 'false': tags.append('remove-input')
-            if opts.get('output') == 'false': tags.append('remove-output')
-            c['source'] = body
+            if opts.get('include') == 'false': return []
             outs = []
             for o in c.get('outputs', []):
                 if o.get('name') == 'stderr' and any(n in ''.join(o['text']) for n in NOISE): continue
                 errors = [f'{what}: {ex[0][:160]}' for what,ex in output_problems(o) if what in ('an error output', 'a traceback')]
-                if bad is not None: bad += [f'nbs/{name}.ipynb, cell `{body.strip()[:60]}` as run for the docs: {e}' for e in errors]
-                if 'text/markdown' in o.get('data', {}):
-                    md = re.sub(r'^\s*---\n', '', ''.join(o['data']['text/markdown']))  # a rule is no transition inside an output
-                    o['data']['text/markdown'] = fix_md(md)
+                if bad is not None: bad.extend(f'nbs/{name}.ipynb, cell `{body.strip()[:60]}` as run for the docs: {e}' for e in errors)
+                data = o.get('data', {})
+                if 'text/markdown' in data:
+                    md = re.sub(r'^\s*---\n', '', ''.join(data['text/markdown']))  # a rule is no transition inside an output
+                    data['text/markdown'] = fix_md(source_beside_name(md, anchors))
+                if any(m in data for m in ('image/png', 'image/jpeg')) and not data.get('image/svg+xml'):
+                    # MyST-NB's alt text would be the image's file name
+                    c['metadata'].setdefault('mystnb', {})['image'] = {'alt': opts.get('fig-alt') or plot_alt(body)}
+                if 'image/svg+xml' in data:
+                    o['data'] = {'text/html': svg_figure(''.join(data['image/svg+xml']), opts.get('fig-alt')),
+                                 'text/plain': data.get('text/plain', '')}
                 outs.append(o)
-            c['outputs'] = outs
-        cells.append(c)
+            if re.match(r'show_doc\(', body.strip()) and outs and all('text/markdown' in o.get('data', {}) for o in outs):
+                # a `show_doc` entry: its markdown is part of the page, so that its heading is one
+                return [markdown('\n\n'.join(''.join(o['data']['text/markdown']) for o in outs))]
+            tags = c['metadata'].setdefault('tags', [])
+            if opts.get('echo') == 'false': tags.append('remove-input')
+            if opts.get('output') == 'false': tags.append('remove-output')
+            c['source'],c['outputs'] = body,outs
+        return [c]
+
+    cells = []
+    for i,c in enumerate(nb['cells']):
+        cells += convert(c)
+        cells += [markdown(fix_md(source_beside_name(md))) for md in (extra_docs or {}).get(i, [])]
     for c in cells: c.pop('id', None)
     nb['cells'],nb['nbformat_minor'] = cells,4  # nbdev_clean drops cell ids, which format 4.5 would require
     return nb
 
 
+def missing_entries(books, pages, cfg):
+    """What each page needs so that every link of the library's `_modidx.py` lands on an entry: `show_doc` markdown for
+    each name it links that the page gives no entry to (a private helper, a method with a docstring), and for
+    `Class.__init__` or a method without a docstring of its own an anchor on the class's entry, unless the text links
+    to it (MyST resolves links to headings). Returns
+    ({notebook: {index of the processed cell to put entries after: [markdown]}}, {notebook: {entry's name: [anchors]}}):
+    a function's entry goes where the exported cell defining it was, a method's after its class's entry"""
+    modidx = importlib.import_module(f'{cfg.lib_path.name}._modidx').d['syms']
+    site = f"{cfg.doc_host}{cfg.doc_baseurl}".rstrip('/') + '/'
+    linked = set(re.findall(re.escape(site) + r'([\w.-]+\.html#[\w.-]+)', json.dumps(list(books.values()))))  # what nbdev linked
+    entries,anchors = {},{}
+    for name,nb in books.items():
+        shown = {}  # name -> index of the cell showing its entry
+        for i,c in enumerate(nb['cells']):
+            for o in c.get('outputs', []):
+                for h in re.findall(r'^#+ (.+)$', ''.join(o.get('data', {}).get('text/markdown', '')), re.M): shown[h.strip()] = i
+        have = {quarto_slug(h) for h in shown}
+        wanted = {sym: (mod, anchor) for mod,syms in modidx.items() for sym,(url,_) in syms.items()
+                  for page,_,anchor in [url.partition('#')] if page == f'{pages[name]}.html' and anchor and anchor not in have}
+        if not wanted: continue
+        orig = json.loads((cfg.nbs_path/f'{name}.ipynb').read_text(encoding='utf-8'))['cells']
+        key = lambda c: c.get('id') or ''.join(c['source'])  # nbdev keeps the cells' ids
+        kept = [key(c) for c in nb['cells']]
+        for sym,(mod,anchor) in wanted.items():
+            rest = sym.removeprefix(mod + '.').split('.')
+            obj = importlib.import_module(mod)
+            for a in rest: obj = getattr(obj, a)
+            if (len(rest) == 2 and rest[0] in shown and (rest[1] == '__init__' or not getattr(obj, '__doc__', None))
+                    and f'{pages[name]}.html#{anchor}' not in linked):
+                # `__init__`, or a method without a docstring of its own (`forward`), that no text links to: the class's entry says it
+                anchors.setdefault(name, {}).setdefault(rest[0], []).append(anchor)
+                continue
+            md = BasicMarkdownRenderer(obj, name='.'.join(rest), title_level=2 + len(rest))._repr_markdown_()
+            md = re.sub(r'^\s*---\n', '', NbdevLookup().linkify(md))
+            if len(rest) > 1 and rest[0] in shown: idx = shown[rest[0]]
+            else:  # after the last cell the page kept from before the exported cell that defines it
+                defn = re.compile(rf'^(?:@.*\n)*(?:async\s+)?(?:def|class)\s+{re.escape(rest[0])}\b|^{re.escape(rest[0])}\s*=', re.M)
+                at = next((j for j,c in enumerate(orig) if c['cell_type'] == 'code' and defn.search(''.join(c['source']))), len(orig))
+                before = {key(c) for c in orig[:at]}
+                idx = max((i for i,k in enumerate(kept) if k in before), default=len(kept)-1)
+            entries.setdefault(name, {}).setdefault(idx, []).append(md)
+    return entries,anchors
+
+
 def toctree(names):
-    "Hidden toctrees for the sidebar, one per part of `PARTS`"
+    "Hidden toctrees for the sidebar, one per part of `PARTS`; `names` are (notebook, page) pairs"
     num = lambda n: int(re.match(r'\d+', n)[0])
     out = ''
     for i,(caption,start) in enumerate(PARTS):
         end = PARTS[i+1][1] if i+1 < len(PARTS) else 10**6
-        part = [n for n in names if start <= num(n) < end]
+        part = [p for n,p in names if start <= num(n) < end]
         if part: out += f"```{{toctree}}\n:hidden:\n:caption: {caption}\n\n" + '\n'.join(part) + "\n```\n\n"
     return out
 
 
 CONF = '''
+import sys
+sys.path.insert(0, {tools!r})
+from docs import setup_site as setup
+
 project = {title!r}
 author = {author!r}
 copyright = {copyright!r}
-extensions = ["myst_nb", "sphinx.ext.mathjax", "sphinx-mathjax-offline"]
+extensions = ["myst_nb", "sphinx.ext.mathjax", "sphinx-mathjax-offline", "sphinx_copybutton", "sphinxext.opengraph"]
 nb_execution_mode = "off"
 nb_render_markdown_format = "myst"
-myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "attrs_inline"]
-myst_heading_anchors = 3
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "attrs_inline", "attrs_block"]
+myst_heading_anchors = 4
+myst_heading_slug_func = "docs.quarto_slug"
+suppress_warnings = ["myst.header"]  # a `show_doc` entry is an h3 wherever it sits, as on nbdev's own sites
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "warnings.txt"]
 html_theme = "sphinx_book_theme"
 html_title = {title!r}
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+html_copy_source = False  # the download button offers the notebook itself, not MyST-NB's copy of nbdev's processed one
 html_theme_options = dict(
     repository_url={git_url!r}, repository_branch={branch!r}, path_to_docs={nbs!r},
-    use_repository_button=True, use_download_button=True,
+    use_repository_button=True, use_download_button=True, use_edit_page_button=True, use_source_button=True,
+    use_issues_button=True,
     launch_buttons=dict(colab_url="https://colab.research.google.com", notebook_interface="jupyterlab"),
-    show_toc_level=2)
+    show_toc_level=2,
+    navbar_persistent=[])  # PyData's header bar would hold only a second search box: without it, it is not shown
+site_description = {description!r}
+site_notebooks = {notebooks!r}
+copybutton_selector = "div:not(.output) > div.highlight > pre"  # code, not outputs
+copybutton_exclude = ".linenos, .gp, .go"
+ogp_site_url = {site!r}
+ogp_description_length = 200
+ogp_social_cards = dict(font="DejaVu Sans")  # matplotlib's own font: the default, Roboto Flex, has no bold here
 '''
 
 CSS = '''.colab-link { display: inline-block; padding: .2em .7em; border: 1px solid #f9ab00; border-radius: 4px;
   color: #444 !important; background: #fff8e1; text-decoration: none; font-size: .9em; }
-.cell_output img { max-width: 100%; }
+.page-description { font-style: italic; font-size: 1.1em; color: var(--pst-color-text-muted); }
+
+/* The text column: as wide as the window allows (the theme stops at about 700 px), so code and tables fit */
+.bd-page-width { max-width: none; }
+@media (min-width: 992px) { .bd-sidebar-primary { flex: 0 0 15rem; width: 15rem; max-width: 15rem; } }
+@media (min-width: 1200px) {
+  .bd-main .bd-content .bd-article-container { max-width: none; }
+  .bd-sidebar-secondary { flex: 0 0 14rem; width: 14rem; max-width: 14rem; padding: 0 1rem; }
+  .bd-main .bd-content .bd-article-container .bd-article { padding-left: 1.5rem; padding-right: 1.5rem; }
+}
+@media (min-width: 1700px) { .bd-main .bd-content .bd-article-container .bd-article { max-width: 80rem; } }
+/* Code that is still wider than the column wraps instead of hiding its end, the rest of the line indented under its start */
+.bd-article div.highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.bd-article div.highlight pre .cl { display: inline-block; width: 100%; padding-left: calc(var(--indent) + 4ch);
+  text-indent: calc(-1 * (var(--indent) + 4ch)); }
+
+/* Tables: DataFrames and markdown tables get padding and scroll inside their own box, never past the column */
+.cell_output .output.text_html { overflow-x: auto; max-width: 100%; }
+.bd-article table.dataframe, .bd-article table.fastprogress { border-collapse: collapse; font-size: .8em; margin: .5em 0; border: none; }
+.bd-article table.dataframe th { overflow-wrap: anywhere; }  /* a long column name (`seconds_per_epoch`) may break */
+.bd-article table.dataframe th, .bd-article table.dataframe td,
+.bd-article table.fastprogress th, .bd-article table.fastprogress td { padding: .3em .75em; border: none; border-bottom: 1px solid var(--pst-color-border); text-align: right; vertical-align: top; }
+.bd-article table.dataframe thead th, .bd-article table.fastprogress thead th { border-bottom: 2px solid var(--pst-color-border); }
+.bd-article table.dataframe tbody tr:nth-child(odd) { background: var(--pst-color-surface); }
+.bd-article table.dataframe tbody tr:hover { background: var(--pst-color-target); }
+.bd-article .table-wrapper { overflow-x: auto; }
+
+/* Figures: matplotlib's fit the column; a diagram keeps its text readable and scrolls sideways instead */
+.cell_output img { max-width: 100%; height: auto; }
+.svg-figure { overflow-x: auto; max-width: 100%; }
+.svg-figure img { max-width: 100%; height: auto; background: white; }
+
+/* "On this page": a long name (`check_same_function`) breaks rather than running out of the sidebar */
+.bd-sidebar-secondary .toc-entry a { overflow-wrap: anywhere; }
+
+/* show_doc entries: "source" at the right of the name, as on nbdev's sites */
+section:has(> p.sd-source) { position: relative; }
+section:has(> p.sd-source) > :is(h3, h4) { padding-right: 4.5rem; }
+section > p.sd-source { position: absolute; top: 0; right: 0; margin: 0; font-size: .85rem; line-height: 2.2; }
+section > :is(h3, h4) + p.sd-source + div.highlight-python { margin-top: 0; }
 '''
+
+
+class SlugIdsFirst(Transform):
+    """Make each heading's slug (the anchor nbdev's links use: `_conv_block`) its section's first id, so that "On this
+    page" and the heading's own link use it too: MyST adds it as a second id (after `conv-block`). Where an entry has
+    the page's name (`ResNet` on resnet.html), the entry gets the anchor, not the page's title: nbdev's links mean it"""
+    default_priority = 701  # just after MyST's `AddSlugIds`
+    def apply(self, **kwargs):
+        secs = list(self.document.findall(nodes.section))
+        top = secs[0] if secs else None
+        for sec in secs[1:]:
+            if top.get('slug') and sec.get('slug') == f"{top['slug']}-1" and top['slug'] in top['ids']:
+                a,b = top['slug'],sec['slug']
+                top['ids'] = [b if i == a else i for i in top['ids']]
+                sec['ids'] = [a if i == b else i for i in sec['ids']]
+                top['slug'],sec['slug'] = b,a
+                self.document.ids[a],self.document.ids[b] = sec,top
+        slugs = getattr(self.document, 'myst_slugs', {})  # what links to `page.ipynb#slug` resolve to: now the slug itself
+        for sec in secs:
+            slug = sec.get('slug')
+            if slug and slug in sec['ids'] and sec['ids'][0] != slug: sec['ids'].remove(slug); sec['ids'].insert(0, slug)
+            if slug in slugs and sec['ids'][0] == slug: slugs[slug] = (slugs[slug][0], slug, slugs[slug][2])
+
+
+class LineSpans(HtmlFormatter):
+    "Pygments' HTML with each code line in a `span.cl` that knows its indent, so that the CSS can indent the rest of a line that wraps under its start"
+    def wrap(self, source):
+        def lines():
+            for i,t in source:
+                if i != 1: yield i,t; continue
+                body,nl = (t[:-1],'\n') if t.endswith('\n') else (t,'')
+                text = re.sub(r'<[^>]*>', '', body)
+                yield 1, f'<span class="cl" style="--indent:{len(text) - len(text.lstrip(" "))}ch">{body}</span>{nl}'
+        return super().wrap(lines())
+
+
+def setup_site(app):
+    """The site's Sphinx extension (conf.py's `setup`): headings get nbdev's anchors first (`SlugIdsFirst`), code lines
+    a hanging indent when they wrap (`LineSpans`), the header's buttons the notebooks by their real names, and the home
+    page a title that isn't the site's name twice (`_page_context`)"""
+    app.add_config_value('site_description', '', 'html')
+    app.add_config_value('site_notebooks', {}, 'html')
+    app.add_transform(SlugIdsFirst)
+    PygmentsBridge.html_formatter = LineSpans
+    app.connect('html-page-context', _page_context, priority=900)  # after the theme's buttons and the opengraph tags
+    return dict(parallel_read_safe=True, parallel_write_safe=True)
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    "The home page's window title; the header's download, source, edit and Colab buttons for `nbs/NN_name.ipynb`, not `nbs/name.ipynb`"
+    nbs,path = app.config.site_notebooks, app.config.html_theme_options.get('path_to_docs', 'nbs')
+    if pagename == app.config.root_doc and app.config.site_description and context.get('title') == context.get('docstitle'):
+        context['title'] = app.config.site_description  # the home page's <title>: not the site's name twice
+    nb = nbs.get(pagename)
+    if not nb: return
+    def fix(b):
+        if b.get('type') == 'group':
+            for o in b['buttons']: fix(o)
+            b['buttons'] = [o for o in b['buttons'] if o.get('label') != 'download-notebook-button']
+        elif b.get('url'):
+            if b.get('label') == 'download-source-button':
+                b['url'],b['tooltip'] = f"{context['pathto'](path, 1)}/{nb}.ipynb", 'Download the notebook'
+            b['url'] = b['url'].replace(f'{path}/{pagename}.ipynb', f'{path}/{nb}.ipynb')
+            if b.get('label') == 'source-file-button': b['url'] = b['url'].replace('?plain=1', '')  # GitHub shows a notebook rendered
+    for b in context.get('header_buttons', []): fix(b)
 
 
 def build(root=None):
@@ -145,33 +437,34 @@ def build(root=None):
     src = root/'.sphinx_src'
     shutil.rmtree(src, ignore_errors=True)
     (src/'_static').mkdir(parents=True)
-    nbs = sorted(proc.glob('*.ipynb'))
-    books = {f.stem: json.loads(f.read_text()) for f in nbs}
-    pages = {}
-    for name,nb in books.items():
-        fm = next((''.join(c['source']) for c in nb['cells'] if c['cell_type'] == 'raw'), '')
-        out = re.search(r'output-file:\s*(\S+)\.html', fm)
-        pages[out[1] if out else name] = name
+    books = {f.stem: json.loads(f.read_text()) for f in sorted(proc.glob('*.ipynb'))}
+    pages = page_names(books)
+    if len(set(pages.values())) < len(pages): sys.exit(f'docs: two notebooks would make the same page: {pages}')
+    extra,anchors = missing_entries(books, pages, cfg)
     bad = []
     for name,nb in books.items():
-        nb = to_myst(nb, name, cfg, pages, bad)
+        nb = to_myst(nb, name, cfg, pages, bad, extra.get(name), anchors.get(name))
         if name == 'index':
-            chapters = [n for n in books if n != 'index']
-            nb['cells'].append(dict(cell_type='markdown', metadata={}, source=toctree(chapters)))
-        (src/f'{name}.ipynb').write_text(json.dumps(nb, indent=1))
+            nb['cells'].append(dict(cell_type='markdown', metadata={}, source=toctree([(n,pages[n]) for n in books if n != 'index'])))
+        (src/f'{pages[name]}.ipynb').write_text(json.dumps(nb, indent=1))
     if bad: sys.exit('\n'.join(bad) + '\ndocs: processing the notebooks left errors in their outputs')
-    (src/'conf.py').write_text(CONF.format(title=cfg.title, author=cfg.author, copyright=cfg.copyright,
-                                           git_url=cfg.git_url, branch=cfg.branch, nbs=cfg.nbs_path.name))
+    (src/'conf.py').write_text(CONF.format(
+        tools=str(Path(__file__).resolve().parent), title=cfg.title, author=cfg.author, copyright=cfg.copyright,
+        git_url=cfg.git_url, branch=cfg.branch, nbs=cfg.nbs_path.name, description=cfg.description,
+        notebooks={p: n for n,p in pages.items()}, site=f"{cfg.doc_host}{cfg.doc_baseurl}".rstrip('/') + '/'))
     (src/'_static'/'custom.css').write_text(CSS)
-    html = src/'_build'/'html'  # MyST-NB keeps its copies of the notebooks beside the output folder, so build inside `src`
+    html_out = src/'_build'/'html'  # MyST-NB keeps its copies of the notebooks beside the output folder, so build inside `src`
     res = subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-d', str(src/'_build'/'doctrees'),
-                          '-w', str(src/'warnings.txt'), str(src), str(html)])
+                          '-w', str(src/'warnings.txt'), str(src), str(html_out)])
     warnings = (src/'warnings.txt').read_text().strip()
     if warnings: print(warnings)
     if res.returncode or warnings: sys.exit(f"docs: Sphinx {'failed' if res.returncode else 'warned'}; see above")
+    if (html_out/'_sources').is_dir() and not any((html_out/'_sources').iterdir()): (html_out/'_sources').rmdir()
+    (html_out/cfg.nbs_path.name).mkdir()
+    for n in books: shutil.copy2(cfg.nbs_path/f'{n}.ipynb', html_out/cfg.nbs_path.name/f'{n}.ipynb')  # the download button's
     out = root/cfg.doc_path.name
     shutil.rmtree(out, ignore_errors=True)
-    shutil.move(html, out)
+    shutil.move(html_out, out)
     print(f"docs: {len(books)} pages in {out}")
 
 
