@@ -31,6 +31,7 @@ class ResBlock(Module):
 class Diagram(graphviz.Source):
     "A Graphviz figure, shown as SVG in Jupyter; where Graphviz's `dot` program is missing, a note on how to install it"
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        "The figure as SVG; a text note on installing Graphviz where `dot` is missing"
         try: return super()._repr_mimebundle_(include, exclude, **kwargs)
         except graphviz.ExecutableNotFound:
             return {'text/plain': "(This figure needs Graphviz's `dot` program, which isn't installed here: "
