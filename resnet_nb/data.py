@@ -115,9 +115,8 @@ def balanced_subset(files, n_train=20, n_valid=10, valid_name='val'):
     return keep
 
 # %% ../nbs/00_data.ipynb #bcc4b987
-def get_image_subset(path, n_train=20, n_valid=10, valid_name='val'):
-    "`balanced_subset` of the images `split_images` reads from `path`'s `train/` and `valid_name/` (`training/` beside MNIST's `testing/`)"
-    train_name = 'training' if valid_name == 'testing' else 'train'
+def get_image_subset(path, n_train=20, n_valid=10, valid_name='val', train_name='train'):
+    "`balanced_subset` of the images `split_images` reads from `path`'s `train_name/` and `valid_name/`"
     return balanced_subset(split_images(path, (train_name, valid_name)), n_train, n_valid, valid_name)
 
 # %% ../nbs/00_data.ipynb #b956f0ba

@@ -14,7 +14,7 @@ def get_mnist(bs=256):
     "MNIST `DataLoaders` as in chapter 13: one grey channel, split by the `training` and `testing` folders; a balanced subset in quick mode"
     splits = ('training', 'testing')
     path = data_path(URLs.MNIST, splits)
-    get_items = partial(get_image_subset, n_train=50, n_valid=20, valid_name='testing') if is_quick() else get_image_files
+    get_items = partial(get_image_subset, n_train=50, n_valid=20, valid_name='testing', train_name='training') if is_quick() else get_image_files
     return DataBlock(
         blocks=(ImageBlock(cls=PILImageBW), CategoryBlock), get_items=get_items,
         splitter=GrandparentSplitter(*splits), get_y=parent_label, batch_tfms=Normalize(),
