@@ -13,13 +13,20 @@ in a 1280 px window, and its rendered DOM must show:
   buttons aside: they are for the notebook itself);
 - every `show_doc` entry (a `show_doc` call in the notebook, and each name `_modidx.py` links to the page) at nbdev's
   anchor, reachable from "On this page" (the entry, or the class's entry that holds a method's anchor), and an entry's
-  name a search title; its "source" link on the line of its name;
-- no code line or table wider than its column (code that doesn't fit wraps), and table cells with padding;
+  name a search title; its "source" link on the line of its name, pointing at the line (`#L<n>`) of the library's
+  file where the name is defined;
+- no markdown shown as it is (`[text](url)` in a signature's comment or in text), and no name nbdev links left in
+  backticks in a code comment;
+- no code line or table wider than its column (code that doesn't fit wraps), table cells with padding, and no table
+  header broken inside a word (only at spaces, or after a name's `_`);
+- no output box that shows nothing (fastprogress's `<style>`, the `<div></div>` a finished bar leaves);
+- no page wider than the window, at 1280 px and at a phone's 390 px (in a frame that wide: headless Chromium lays
+  pages out at least 500 px wide);
 - every figure readable: its smallest text (a Graphviz diagram's, from the SVG; matplotlib's 10 pt at the PNG's dpi)
   drawn at least 9.5 px high, or the figure shown at its natural size in a box that scrolls; and alt text that says
-  something (not a file name);
+  something (not a file name, no TeX);
 - every fastai name in inline code (`Learner`, `ConvLayer`, `untar_data`, `DataLoaders`, `URLs`, ...: what nbdev's
-  doc links give fastai's docs) linked to docs.fast.ai;
+  doc links give fastai's docs), and every single call of one (`Resize(128)`), linked to docs.fast.ai;
 - no numbered heading set as a bold paragraph (the questionnaire's questions are headings, so they can be linked to);
 - no header bar that is empty or holds a second search box; a copy button on every code block; a page description and
   a preview card for shared links (`<meta name="description">`, `og:image`); a window title that isn't the site's
@@ -27,7 +34,8 @@ in a 1280 px window, and its rendered DOM must show:
 - in the header, a ".ipynb" download that is the notebook itself (`nbs/NAME.ipynb`, byte for byte), an "open an issue"
   button and an "edit" button for the notebook.
 
-The notebook's saved outputs must pass `tools/check_outputs.py`. Nothing is written into `_docs/`: with --shots DIR,
+The notebook's saved outputs must pass `tools/check_outputs.py`, and the docs workflow (`.github/workflows/docs.yml`,
+where there is one) must run this check on the site it builds. Nothing is written into `_docs/`: with --shots DIR,
 screenshots of each page at 1280 px and at phone width (390 px) go to DIR, which must be outside `_docs/`; a
 `_docs/_screenshots/` folder (what this check wrote before) fails the check. Each page's line says how many code
 lines wrap at 1280 px. Prints `N passed, M failed` (pages) and exits non-zero on any failure.
@@ -66,12 +74,51 @@ window.addEventListener('load', () => setTimeout(() => {
   // table cells that run into each other; "source" links away from their entry's name; numbered headings set as bold text
   out.cramped = [...art.querySelectorAll('table')].filter(t => { const c = t.querySelector('td');
     if (!c) return false; const st = getComputedStyle(c); return parseFloat(st.paddingLeft) + parseFloat(st.paddingRight) < 6; }).length;
-  out.sources = [];
+  out.sources = []; out.source_links = [];
   for (const a of art.querySelectorAll('a[href*="/blob/"]')) {
     if (a.textContent.trim() !== 'source') continue;
     const sec = a.closest('section'), h = sec && sec.querySelector(':scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6');
     const ab = a.getBoundingClientRect(), hb = h ? h.getBoundingClientRect() : null;
-    if (!hb || ab.bottom < hb.top || ab.top > hb.bottom) out.sources.push(h ? h.textContent.replace('#', '').trim() : a.href);
+    const name = h ? h.textContent.replace('#', '').trim() : a.href;
+    if (!hb || ab.bottom < hb.top || ab.top > hb.bottom) out.sources.push(name);
+    out.source_links.push({name: name, href: a.href});
+  }
+  // markdown a reader would see as it is: a link (`[text](url)`) in code or text, and backticked names left in code comments
+  out.raw_md = [...new Set(art.innerText.match(/\[[^\]\n]{1,80}\]\((?:https?:\/\/|[\w.\/-]+\.(?:html|ipynb))[^)\s]*\)/g) || [])];
+  out.comment_ticks = [...art.querySelectorAll('pre .c1, pre .c')].flatMap(c => [...c.textContent.matchAll(/`([^`]+)`/g)].map(m => m[1]));
+  // output boxes that show nothing (fastprogress's <style>, the <div></div> a finished bar leaves)
+  const shows = el => el.innerText.trim() || el.querySelector('img, svg, table, canvas, video, iframe, progress, mjx-container, input');
+  out.empty_outputs = [...art.querySelectorAll('.cell_output, .cell_output .output')].filter(o => !shows(o))
+    .map(o => o.innerHTML.replace(/\s+/g, ' ').trim().slice(0, 60));
+  // table headers broken inside a word: a line of a header that starts where the text before it has no space, `_`, `-` or `/`
+  out.th_breaks = [];
+  for (const th of art.querySelectorAll('th')) {
+    let prev = null, gap = false;
+    const walk = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let n; (n = walk.nextNode());) for (let i = 0; i < n.length; i++) {
+      const c = n.data[i];
+      if (/\s/.test(c)) { gap = true; continue; }
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+      const rect = r.getClientRects()[0];
+      if (!rect) continue;
+      if (prev && rect.top > prev.top + rect.height / 2 && !gap && !/[_\-\/]/.test(prev.c))
+        out.th_breaks.push(th.textContent.trim().slice(0, 40) + ` (broken before "${n.data.slice(i, i + 8)}")`);
+      prev = {c: c, top: rect.top}; gap = false;
+    }
+  }
+  // the page wider than the window: the innermost things past its right edge, outside any box that scrolls sideways
+  const vw = document.documentElement.clientWidth;
+  out.overflow = {view: vw, scroll: document.documentElement.scrollWidth, items: []};
+  if (out.overflow.scroll > vw + 1) {
+    const inScroller = el => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const st = getComputedStyle(p); if (st.position === 'fixed') return true;
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(st.overflowX) && p.getBoundingClientRect().right <= vw + 1) return true; } return false; };
+    for (const el of document.body.querySelectorAll('*')) {
+      const b = el.getBoundingClientRect();
+      if (!b.width || b.right <= vw + 1 || inScroller(el)) continue;
+      if ([...el.children].some(ch => ch.getBoundingClientRect().right > vw + 1)) continue;
+      out.overflow.items.push({right: Math.round(b.right), text: (el.textContent.trim() || el.tagName).replace(/\s+/g, ' ').slice(0, 70)});
+    }
   }
   out.bold_heads = [...art.querySelectorAll('p')].filter(p => p.children.length === 1 && p.firstElementChild.tagName === 'STRONG'
     && p.textContent.trim() === p.firstElementChild.textContent.trim() && /^\d+\.\s/.test(p.textContent.trim())).map(p => p.textContent.trim().slice(0, 60));
@@ -106,9 +153,14 @@ window.addEventListener('load', () => setTimeout(() => {
   }
   const el = document.createElement('script');
   el.type = 'application/json'; el.id = 'RESULT_ID'; el.textContent = JSON.stringify(out).replace(/</g, '\\u003c');
-  document.body.appendChild(el);
+  (window.parent !== window ? parent.document : document).body.appendChild(el);  // in `PHONE_HTML`'s frame: into the page Chromium dumps
 }, 300));
 '''.replace('RESULT_ID', RESULT_ID)
+
+
+# Headless Chromium lays a page out at least 500 px wide whatever `--window-size` says, so a phone's width is a frame
+# of that width in a page of its own, which the local server serves at `/_phone/<page>?h=<height>`
+PHONE_HTML = '<!DOCTYPE html><html><body style="margin:0"><iframe src="/{page}" style="width:{w}px;height:{h}px;border:0;display:block"></iframe></body></html>'
 
 
 class Page(HTMLParser):
@@ -222,6 +274,7 @@ def figure_problems(fig, site):
     problems = []
     if not alt or re.fullmatch(r'[\w./-]+\.(png|svg|jpe?g|gif)', alt) or re.search(r'[0-9a-f]{32}', alt):
         problems.append(f'figure {name}: alt text {alt!r} says nothing')
+    if re.search(r'\$[^$]+\$|\\[A-Za-z]+', alt): problems.append(f'figure {name}: alt text {alt[:80]!r} holds TeX, which a screen reader reads out as it is')
     if not n or not w: return problems + [f'figure {name}: not shown']
     if src.startswith('data:image/svg+xml;base64,'): font = svg_min_font_px(base64.b64decode(src.split(',', 1)[1]).decode(), w)
     elif src.endswith('.svg'): font = svg_min_font_px((site/unquote(src)).read_text(encoding='utf-8'), w)
@@ -233,11 +286,59 @@ def figure_problems(fig, site):
     return problems
 
 
-def fastai_lookup(lib):
-    "name -> docs.fast.ai URL, for the names nbdev's doc links give fastai's docs (our library's win where both have one)"
+def doc_name(code):
+    "The name inline code documents: `Learner`, `Learner()`, and a single call's (`Resize(128)`, `ResNet(dls.c, [2,2,2,2])`)"
+    m = re.match(r'([A-Za-z_][\w.]*)(\(.*\))?$', code, re.S)
+    if not m: return None
+    depth = 0
+    for i,ch in enumerate(m[2] or ''):
+        depth += (ch in '([{') - (ch in ')]}')
+        if depth == 0 and i < len(m[2]) - 1: return None  # `f(x) + g(y)`, `set_seed(42); f()`: more than one call
+    return m[1]
+
+
+def doc_lookup(lib):
+    "code -> the docs' URL nbdev's doc links give the name it documents (`doc_name`), our library's winning where fastai has one too"
     from nbdev.doclinks import NbdevLookup
     nl = NbdevLookup(strip_libs=(lib, 'fastai'))
-    return lambda s: (u if (u := nl.doc(re.sub(r'\(\)$', '', s))) and 'docs.fast.ai' in u else None)
+    return lambda s: (name := doc_name(s)) and nl.doc(name)
+
+
+def fastai_lookup(lib):
+    "code -> docs.fast.ai URL, for the names (and calls: `Resize(128)`) nbdev's doc links give fastai's docs"
+    doc = doc_lookup(lib)
+    return lambda s: (u if (u := doc(s)) and 'docs.fast.ai' in u else None)
+
+
+def source_link_problems(links, root, cfg):
+    "Each \"source\" link (`{name, href}`) that doesn't point at the line (`#L<n>`) of its name's definition in the library"
+    base = f"{cfg.git_url}/blob/{cfg.branch}/"
+    problems = []
+    for l in links:
+        m = re.fullmatch(re.escape(base) + r'([\w./-]+\.py)#L(\d+)', l['href'])
+        if not m:
+            problems.append(f'"source" link of {l["name"]} without the line of its definition: {l["href"]}')
+            continue
+        f,n,last = root/m[1],int(m[2]),l['name'].split('.')[-1]
+        lines = f.read_text(encoding='utf-8').splitlines() if f.is_file() else []
+        if not (0 < n <= len(lines) and re.match(rf'\s*(?:async\s+)?(?:def|class)\s+{re.escape(last)}\b', lines[n-1])):
+            problems.append(f'"source" link of {l["name"]} points at {m[1]} line {n}, not at its definition')
+    return problems
+
+
+def workflow_problems(root):
+    "What keeps the docs workflow (`.github/workflows/docs.yml`, if there is one) from checking the site it publishes: a step that runs `tools/check_docs.py` after the one that builds"
+    import yaml
+    f = root/'.github'/'workflows'/'docs.yml'
+    if not f.exists(): return []
+    wf = yaml.safe_load(f.read_text(encoding='utf-8'))
+    for name,job in (wf.get('jobs') or {}).items():
+        runs = [st.get('run', '') for st in job.get('steps', [])]
+        built = next((i for i,r in enumerate(runs) if 'tools/docs.py' in r), None)
+        if built is not None:
+            if any('tools/check_docs.py' in r for r in runs[built:]): return []
+            return [f'{f.relative_to(root)}: job {name!r} builds the site but never runs tools/check_docs.py on it']
+    return []
 
 
 def serve(site):
@@ -245,9 +346,15 @@ def serve(site):
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args): pass
         def send_head(self):
+            u = urlsplit(self.path)
+            if u.path.startswith('/_phone/'):
+                h = re.search(r'h=(\d+)', u.query)
+                body = PHONE_HTML.format(page=u.path.removeprefix('/_phone/'), w=PHONE, h=h[1] if h else 1000).encode()
+                return self._send(body)
             path = Path(self.translate_path(self.path))
             if path.suffix != '.html' or not path.is_file(): return super().send_head()
-            body = path.read_bytes().replace(b'</body>', f'<script>{MEASURE_JS}</script></body>'.encode())
+            return self._send(path.read_bytes().replace(b'</body>', f'<script>{MEASURE_JS}</script></body>'.encode()))
+        def _send(self, body):
             self.send_response(200)
             self.send_header('Content-Type', 'text/html; charset=utf-8')
             self.send_header('Content-Length', str(len(body)))
@@ -266,8 +373,16 @@ def chromium(*args):
                               capture_output=True, text=True, timeout=120).stdout
 
 
-def page_problems(name, page, site, nbs, url, lib, titles, fastai, cfg):
-    "Everything wrong with one page as Chromium shows it at `WIDTH` px"
+def overflow_problems(r, width):
+    "The page wider than a `width` px window, from `MEASURE_JS`'s result `r`"
+    o = r['overflow']
+    if o['scroll'] <= o['view'] + 1: return []
+    what = '; '.join(f"{i['text']!r} to {i['right']} px" for i in o['items'][:4])
+    return [f"the page is {o['scroll']} px wide in a {width} px window ({o['scroll'] - o['view']} px of sideways scrolling): {what}"]
+
+
+def page_problems(name, page, site, nbs, url, lib, titles, fastai, cfg, docs=None):
+    "Everything wrong with one page as Chromium shows it at `WIDTH` px, and at `PHONE` px its width"
     html = chromium(f'--window-size={WIDTH},1000', '--dump-dom', url)
     dom = Page(html)
     title = (dom.h1 or '').replace('#', '').replace('¶', '').strip()
@@ -328,10 +443,28 @@ def page_problems(name, page, site, nbs, url, lib, titles, fastai, cfg):
     if r['cramped']: problems.append(f"{r['cramped']} tables whose cells have no padding")
     problems += [f'"source" link not on the line of its entry {h!r}' for h in r['sources']]
     problems += [f'a numbered heading set as bold text, which no one can link to: {t!r}' for t in r['bold_heads']]
-    # fastai's names link to fastai's docs
+    problems += [f'an output box that shows nothing: {e!r}' for e in r['empty_outputs']]
+    problems += [f'a table header broken inside a word: {t}' for t in r['th_breaks']]
+    problems += overflow_problems(r, WIDTH)
+    problems += source_link_problems(r['source_links'], Path(cfg.config_path), cfg)
+    # markdown shown as it is, and names in a signature's comments left without their link
+    problems += [f'markdown shown raw: {t!r}' for t in r['raw_md']]
+    ticks = sorted({t for t in r['comment_ticks'] if docs and docs(t)})
+    if ticks: problems.append(f"names in code comments shown in backticks, not linked: {', '.join(ticks)}")
+    # fastai's names link to fastai's docs, in calls too (`Resize(128)`)
     unlinked = sorted({c['text'] for c in r['codes'] if (u := fastai(c['text'])) and not (c['href'] or '').startswith('https://docs.fast.ai/')})
     if unlinked: problems.append(f"fastai names not linked to docs.fast.ai: {', '.join(unlinked)}")
+    # at phone width: nothing wider than the window
+    phone = Page(chromium(f'--window-size={PHONE},1000', '--dump-dom', phone_url(url))).result
+    if phone is None: problems.append(f'the page was not measured at {PHONE} px')
+    else: problems += overflow_problems(phone, PHONE)
     return problems, f"{len(text):,} characters, {r['wrapped']} code lines wrapped at {WIDTH} px"
+
+
+def phone_url(url, height=1000):
+    "The local server's address for the page at `url` in a frame `PHONE` px wide and `height` px high"
+    u = urlsplit(url)
+    return f'{u.scheme}://{u.netloc}/_phone{u.path}?h={height}'
 
 
 def nbdev_page(nb_name):
@@ -356,7 +489,8 @@ def main(root='.', shots=None, only=()):
     if (site/'_screenshots').exists(): failures.setdefault('_screenshots', []).append(f'{site/"_screenshots"} holds screenshots: the site is for readers')
     for page,link in check_links(site): failures.setdefault(page, []).append(f'broken link {link}')
     for page,probs in modidx_links(site, cfg.lib_path.name).items(): failures.setdefault(page, []).extend(probs)
-    titles,fastai = search_titles(site),fastai_lookup(cfg.lib_path.name)
+    for p in workflow_problems(root): failures.setdefault('docs.yml', []).append(p)
+    titles,fastai,docs = search_titles(site),fastai_lookup(cfg.lib_path.name),doc_lookup(cfg.lib_path.name)
     srv = serve(site)
     try:
         for name in names:
@@ -367,10 +501,10 @@ def main(root='.', shots=None, only=()):
                 print(f"FAIL {name}: no page {f.name}")
                 continue
             url = f'http://127.0.0.1:{srv.server_port}/{page}.html'
-            problems,note = page_problems(name, page, site, nbs, url, cfg.lib_path.name, titles, fastai, cfg)
+            problems,note = page_problems(name, page, site, nbs, url, cfg.lib_path.name, titles, fastai, cfg, docs)
             if shots:
-                for w,h in ((WIDTH, 2400), (PHONE, 2400)):
-                    chromium(f'--window-size={w},{h}', f'--screenshot={shots/f"{page}-{w}.png"}', url)
+                for w,h,u in ((WIDTH, 2400, url), (PHONE, 2400, phone_url(url, 2400))):
+                    chromium(f'--window-size={w},{h}', f'--screenshot={shots/f"{page}-{w}.png"}', u)
                     if not (shots/f'{page}-{w}.png').exists(): problems.append(f'no screenshot at {w} px')
             if problems: failures.setdefault(f.name, []).extend(problems)
             print(f"{'FAIL' if problems else 'ok':4} {name} ({page}.html): {note}" + ''.join(f'\n     {p}' for p in problems))

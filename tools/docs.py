@@ -4,27 +4,33 @@ Usage (from the project root): python tools/docs.py
 
 nbdev's `proc_nbs` does what `nbdev_docs` would before Quarto: it runs `show_doc` cells, adds API docs for exported
 names, drops hidden and export cells and links backticked names: ours to our pages, and fastai's to docs.fast.ai
-(nbdev's `strip_libs`, which defaults here to this library and fastai unless settings.ini names others). Its output
-still speaks Quarto (a raw YAML front-matter cell, `#| echo`/`#| output` cell options, `:::{.callout-*}` blocks,
-`show_doc` entries as markdown outputs, links to the Quarto site's pages), so `to_myst` translates each notebook into
-what MyST-NB understands before Sphinx renders the saved outputs (nothing is executed again):
+(nbdev's `strip_libs`, which defaults here to this library and fastai unless settings.ini names others), a single
+call (`Resize(128)`) as its name (`_link_line`), and points each "source" link at the line of the name's definition,
+for an imported name too (`_code_line`). Its output still speaks Quarto (a raw YAML front-matter cell,
+`#| echo`/`#| output` cell options, `:::{.callout-*}` blocks, `show_doc` entries as markdown outputs, links to the
+Quarto site's pages), so `to_myst` translates each notebook into what MyST-NB understands before Sphinx renders the
+saved outputs (nothing is executed again):
 
 - each page is named as nbdev names it (`05_bottleneck.ipynb` makes `bottleneck.html`), and headings get the anchors
   nbdev's links use (`#_conv_block`, `#pilimagergb.create`), so that the links nbdev writes into `_modidx.py` and into
   the notebooks resolve here; links to the notebooks on GitHub and between notebooks become links to the site's pages
   (the README keeps its GitHub links);
 - a `show_doc` entry becomes part of the page (a heading in "On this page" and a search title), its "source" link at
-  the right of its name; a name `_modidx.py` links that nbdev gives no entry (a private helper, a method) gets one,
-  or, for `__init__` and methods without a docstring, an anchor on its class's entry;
+  the right of its name, the names nbdev links in its signature's comments links (`comment_links`); a name
+  `_modidx.py` links that nbdev gives no entry (a private helper, a method) gets one, or, for `__init__` and methods
+  without a docstring, an anchor on its class's entry;
 - a Graphviz figure keeps its text at least `MIN_FONT_PX` high, scrolling sideways where the column is narrower, with
-  its edges as alt text; a plot's alt text is its titles and axis labels (or the line that draws it), not a file name;
-- code that is wider than the column wraps, the rest of each line indented under its start; DataFrames get padding;
+  its edges as alt text; a plot's alt text is its titles and axis labels (or the line that draws it), not a file name,
+  their TeX in words (`tex_words`);
+- code that is wider than the column wraps, the rest of each line indented under its start; DataFrames get padding,
+  their headers break only between words (`header_breaks`); an HTML output that draws nothing (fastprogress's
+  `<style>`) is dropped, not shown as an empty box;
 - the header's ".ipynb" download is the notebook itself (copied into `_docs/nbs/`), its edit, source, issue and
   Colab buttons point at the notebook's real name.
 
 The theme's options (no header bar holding a second search box), the CSS (a text column that grows with the window)
-and a small Sphinx extension (`setup_site`) do the rest; sphinx-copybutton adds copy buttons to code cells, sphinxext-opengraph a page description and a preview
-card for shared links.
+and a small Sphinx extension (`setup_site`) do the rest; sphinx-copybutton adds copy buttons to code cells,
+sphinxext-opengraph a page description and a preview card for shared links.
 
 The build fails, naming notebook and cell, when a saved output holds what `tools/check_outputs.py` refuses (an error, a
 traceback, a warning, a machine path), when nbdev's processing (running `show_doc`) produces an error or a traceback,
@@ -38,7 +44,7 @@ from docutils.transforms import Transform
 from pygments.formatters import HtmlFormatter
 from sphinx.highlighting import PygmentsBridge
 from nbdev.config import get_config
-from nbdev.doclinks import NbdevLookup, nbglob
+from nbdev.doclinks import NbdevLookup, _lineno, _re_backticks, nbglob
 from nbdev.serve import proc_nbs
 from nbdev.showdoc import BasicMarkdownRenderer
 
@@ -66,9 +72,42 @@ def strip_libs():
     except Exception: return ('fastai',)
     return tuple(cfg.get('strip_libs', f"{cfg.lib_name} fastai").split())
 
+def called(code):
+    "The name the inline code `code` calls where it is one call (`Resize(128)`, `ResNet(dls.c, [2,2,2,2])`), else None"
+    m = re.match(r'([A-Za-z_][\w.]*)\(', code)
+    if not m: return None
+    depth = 0
+    for i,ch in enumerate(code[m.end()-1:], m.end()-1):
+        depth += (ch in '([{') - (ch in ')]}')
+        if depth == 0: return m[1] if i == len(code) - 1 else None
+
+
+def _link_line(self, l):
+    """nbdev's `NbdevLookup.link_line`, which links each backticked name it knows (`Learner`, `Resize()`) to its docs,
+    also for a call (`Resize(128)`: nbdev's pattern takes neither arguments nor spaces), and not inside a link's text
+    (nbdev would make `[[`Learner`](...)](url)`)"""
+    def link(m):
+        if (n := _re_backticks.fullmatch(m[0])) and (res := self._link_sym(n)) != m[0]: return res
+        url = (name := called(m[1])) and self.doc(name)
+        return f'[`{m[1]}`]({url})' if url else m[0]
+    parts = re.split(r'(\[[^\]\n]*\]\([^)\s]*\))', l)
+    return ''.join(p if i % 2 else re.sub(r'`([^`\n]+)`', link, p) for i,p in enumerate(parts))
+
+
+def _code_line(self, sym):
+    """nbdev's `NbdevLookup.code` (a name's source link), with the line for a qualified name too: `show_doc` of an
+    imported name (`resnet_nb.data.quick`) asks by that, but nbdev finds lines by the name within its module (`quick`)"""
+    res = self[sym]
+    if not isinstance(res, tuple): return None
+    _,py,gh = res
+    line = _lineno(sym.removeprefix(py.removesuffix('.py').replace('/', '.') + '.'), py)
+    return f'{gh}#L{line}' if line else gh
+
 # At import, so that it holds in the processes `proc_nbs` spawns too: they import this script again as their `__main__`
 BasicMarkdownRenderer._repr_markdown_ = _class_as_class(BasicMarkdownRenderer._repr_markdown_)
 NbdevLookup.__init__.__defaults__ = (strip_libs(), None, None, None)
+NbdevLookup.link_line = _link_line
+NbdevLookup.code = _code_line
 
 
 def quarto_slug(title):
@@ -127,11 +166,20 @@ def svg_alt(root):
     return 'Diagram: ' + ('; '.join(edges) or ', '.join(labels.values()))
 
 
+def tex_words(s):
+    "`s` with its TeX math (`$\\alpha$`, `$x_{i}^2$`) in plain words (`alpha`, `x i^2`): alt text is read out, not typeset"
+    def words(m):
+        t = re.sub(r'\\(?:mathrm|mathbf|mathit|text|operatorname)\s*\{([^}]*)\}', r'\1', m[1])
+        t = re.sub(r'\\([A-Za-z]+)\s*', r' \1 ', t).replace('_', ' ')  # `\alpha` is alpha
+        return ' '.join(re.sub(r'[{}\\]', ' ', t).split())
+    return re.sub(r'\$\$?(.+?)\$?\$', words, s)
+
+
 def plot_alt(code):
-    "Alt text for a plot the cell `code` draws: the titles and axis labels it gives, else the line that draws it"
+    "Alt text for a plot the cell `code` draws: the titles and axis labels it gives (their math in words), else the line that draws it"
     def strings(call):
         pat = rf"""(?:\b{call}\s*=\s*|\.(?:set_)?{call}\(\s*)[rf]{{0,2}}(['"])(.*?)(?<!\\)\1"""
-        return [re.sub(r'\{[^}]*\}', '…', m[2]) for m in re.finditer(pat, code)]
+        return [re.sub(r'\{[^}]*\}', '…', tex_words(m[2])) for m in re.finditer(pat, code)]
     parts = [f'{what} ' + ', '.join(f'“{t}”' for t in v) for what,call in [('titled', '(?:sup)?title'), ('x axis', 'xlabel'), ('y axis', 'ylabel')]
              if (v := [t for t in dict.fromkeys(strings(call)) if t.strip()])]
     lines = [l.strip().rstrip(';') for l in code.splitlines() if l.strip() and not l.strip().startswith('#')]
@@ -144,11 +192,22 @@ def source_beside_name(md, anchors=None):
     of more anchors for the entry of `name` (nbdev's `Class.__init__`)"""
     m = re.search(r'^\[source\]\((\S+?)\)(\{[^}]*\})?[ \t]*\n', md, re.M)
     if not m: return md
-    md,url = md[:m.start()] + md[m.end():], re.sub(r'#LNone$', '', m[1])  # nbdev's, where it finds no line
+    md,url = md[:m.start()] + md[m.end():], m[1]
     def head(h):
         ids = ''.join(f'<span id="{a}"></span>' for a in (anchors or {}).get(h[2].strip(), []))
         return h[1] + h[2].replace('_', r'\_') + f'\n{{.sd-source}}\n[source]({url}){ids}\n'
     return re.sub(r'^(#+ )(.*\n)', head, md, count=1, flags=re.M)
+
+
+def shows_nothing(html_text):
+    "Whether the HTML `html_text` draws nothing: fastprogress's `<style>` for its bars, the `<div></div>` a finished bar leaves"
+    body = re.sub(r'<(style|script)\b.*?</\1>|<!--.*?-->', '', html_text, flags=re.S | re.I)
+    return not re.search(r'<(img|svg|table|progress|canvas|video|iframe|input|math)\b', body, re.I) and not html.unescape(re.sub(r'<[^>]*>', '', body)).strip()
+
+
+def header_breaks(html_text):
+    "The HTML table `html_text` with a line-break opportunity after each `_` of its header cells, so that `seconds_per_epoch` wraps between its words, never inside one"
+    return re.sub(r'(<th\b[^>]*>)(.*?)(</th>)', lambda m: m[1] + re.sub(r'_(?![^<]*>)', '_<wbr>', m[2]) + m[3], html_text, flags=re.S)
 
 
 def to_myst(nb, name, cfg, pages, bad=None, extra_docs=None, anchors=None):
@@ -197,6 +256,12 @@ def to_myst(nb, name, cfg, pages, bad=None, extra_docs=None, anchors=None):
                 errors = [f'{what}: {ex[0][:160]}' for what,ex in output_problems(o) if what in ('an error output', 'a traceback')]
                 if bad is not None: bad.extend(f'nbs/{name}.ipynb, cell `{body.strip()[:60]}` as run for the docs: {e}' for e in errors)
                 data = o.get('data', {})
+                if 'text/html' in data:
+                    if shows_nothing(''.join(data['text/html'])):
+                        # MyST-NB would draw an empty box: the HTML goes, and the output with it unless it has a picture
+                        if not any(k.startswith('image/') for k in data): continue
+                        del data['text/html']
+                    else: data['text/html'] = header_breaks(''.join(data['text/html']))
                 if 'text/markdown' in data:
                     md = re.sub(r'^\s*---\n', '', ''.join(data['text/markdown']))  # a rule is no transition inside an output
                     data['text/markdown'] = fix_md(source_beside_name(md, anchors))
@@ -258,7 +323,8 @@ def missing_entries(books, pages, cfg):
                 anchors.setdefault(name, {}).setdefault(rest[0], []).append(anchor)
                 continue
             md = BasicMarkdownRenderer(obj, name='.'.join(rest), title_level=2 + len(rest))._repr_markdown_()
-            md = re.sub(r'^\s*---\n', '', NbdevLookup().linkify(md))
+            # linked as nbdev's `add_links` links a `show_doc` output: every line, the signature's comments too
+            md = re.sub(r'^\s*---\n', '', '\n'.join(map(NbdevLookup().link_line, md.splitlines())))
             if len(rest) > 1 and rest[0] in shown: idx = shown[rest[0]]
             else:  # after the last cell the page kept from before the exported cell that defines it
                 defn = re.compile(rf'^(?:@.*\n)*(?:async\s+)?(?:def|class)\s+{re.escape(rest[0])}\b|^{re.escape(rest[0])}\s*=', re.M)
@@ -330,6 +396,11 @@ CSS = '''.colab-link { display: inline-block; padding: .2em .7em; border: 1px so
   .bd-main .bd-content .bd-article-container .bd-article { padding-left: 1.5rem; padding-right: 1.5rem; }
 }
 @media (min-width: 1700px) { .bd-main .bd-content .bd-article-container .bd-article { max-width: 80rem; } }
+/* A word too long for the line breaks rather than running past the window (at 390 px, the home page's inline
+   `pip install "resnet_nb[nbs] @ git+https://...git"`): Sphinx keeps each word of inline code in a `span.pre` that never wraps */
+.bd-article { overflow-wrap: break-word; }
+.bd-article code.literal span.pre { white-space: normal; }
+
 /* Code that is still wider than the column wraps instead of hiding its end, the rest of the line indented under its start */
 .bd-article div.highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .bd-article div.highlight pre .cl { display: inline-block; width: 100%; padding-left: calc(var(--indent) + 4ch);
@@ -338,13 +409,17 @@ CSS = '''.colab-link { display: inline-block; padding: .2em .7em; border: 1px so
 /* Tables: DataFrames and markdown tables get padding and scroll inside their own box, never past the column */
 .cell_output .output.text_html { overflow-x: auto; max-width: 100%; }
 .bd-article table.dataframe, .bd-article table.fastprogress { border-collapse: collapse; font-size: .8em; margin: .5em 0; border: none; }
-.bd-article table.dataframe th { overflow-wrap: anywhere; }  /* a long column name (`seconds_per_epoch`) may break */
+/* A header wraps between words only: at its spaces, and after the underscores of a name (`seconds_per_<wbr>epoch`, `header_breaks`) */
+.bd-article th { overflow-wrap: normal; word-break: normal; }
 .bd-article table.dataframe th, .bd-article table.dataframe td,
-.bd-article table.fastprogress th, .bd-article table.fastprogress td { padding: .3em .75em; border: none; border-bottom: 1px solid var(--pst-color-border); text-align: right; vertical-align: top; }
+.bd-article table.fastprogress th, .bd-article table.fastprogress td { padding: .3em .5em; border: none; border-bottom: 1px solid var(--pst-color-border); text-align: right; vertical-align: top; }
 .bd-article table.dataframe thead th, .bd-article table.fastprogress thead th { border-bottom: 2px solid var(--pst-color-border); }
 .bd-article table.dataframe tbody tr:nth-child(odd) { background: var(--pst-color-surface); }
 .bd-article table.dataframe tbody tr:hover { background: var(--pst-color-target); }
 .bd-article .table-wrapper { overflow-x: auto; }
+
+/* A signature's comment links its names (`comment_links`): a link in the comment's colour, underlined */
+.bd-article div.highlight pre .c1 a { color: inherit; text-decoration: underline; text-underline-offset: .15em; }
 
 /* Figures: matplotlib's fit the column; a diagram keeps its text readable and scrolls sideways instead */
 .cell_output img { max-width: 100%; height: auto; }
@@ -384,13 +459,26 @@ class SlugIdsFirst(Transform):
             if slug in slugs and sec['ids'][0] == slug: slugs[slug] = (slugs[slug][0], slug, slugs[slug][2])
 
 
+def comment_links(line):
+    """The Pygments HTML `line` with the markdown links in its comment as links: nbdev links the backticked names in
+    a `show_doc` signature's comments (`# [`DataLoaders`](https://docs.fast.ai/...) containing ...`), which a code
+    block would show as they are; a link to one of the site's pages (`data.ipynb#quick`, as `to_myst` wrote it) goes to its HTML"""
+    def link(m):
+        url = re.sub(r'^([\w.-]+)\.ipynb(?=#|$)', r'\1.html', m[2])
+        return f'<a class="reference external" href="{url}">{m[1]}</a>'
+    return re.sub(r'(<span class="c1">)(.*?)(</span>)',
+                  lambda m: m[1] + re.sub(r'\[`([^`<]+)`\]\(([^)\s<"]+)\)', link, m[2]) + m[3], line)
+
+
 class LineSpans(HtmlFormatter):
-    "Pygments' HTML with each code line in a `span.cl` that knows its indent, so that the CSS can indent the rest of a line that wraps under its start"
+    """Pygments' HTML with each code line in a `span.cl` that knows its indent, so that the CSS can indent the rest of a
+    line that wraps under its start, and the links in its comment as links (`comment_links`)"""
     def wrap(self, source):
         def lines():
             for i,t in source:
                 if i != 1: yield i,t; continue
                 body,nl = (t[:-1],'\n') if t.endswith('\n') else (t,'')
+                body = comment_links(body)
                 text = re.sub(r'<[^>]*>', '', body)
                 yield 1, f'<span class="cl" style="--indent:{len(text) - len(text.lstrip(" "))}ch">{body}</span>{nl}'
         return super().wrap(lines())
