@@ -18,14 +18,17 @@ def _conv_block(ni, nf, stride):
         ConvLayer(nf//4, nf, 1, act_cls=None, norm_type=NormType.BatchZero))
 
 # %% ../nbs/05_bottleneck.ipynb #e5ab68b5
-def resnet50(n_out):
-    "ResNet-50: `ResNet` with 3, 4, 6 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes"
-    return ResNet(n_out, [3, 4, 6, 3], expansion=4, conv_block=_conv_block)
+def resnet50(n_out=1000, c_in=3, pretrained=False):
+    "ResNet-50: `ResNet` with 3, 4, 6 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
+    check_pretrained(pretrained)
+    return ResNet(n_out, [3, 4, 6, 3], expansion=4, conv_block=_conv_block, c_in=c_in)
 
-def resnet101(n_out):
-    "ResNet-101: `ResNet` with 3, 4, 23 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes"
-    return ResNet(n_out, [3, 4, 23, 3], expansion=4, conv_block=_conv_block)
+def resnet101(n_out=1000, c_in=3, pretrained=False):
+    "ResNet-101: `ResNet` with 3, 4, 23 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
+    check_pretrained(pretrained)
+    return ResNet(n_out, [3, 4, 23, 3], expansion=4, conv_block=_conv_block, c_in=c_in)
 
-def resnet152(n_out):
-    "ResNet-152: `ResNet` with 3, 8, 36 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes"
-    return ResNet(n_out, [3, 8, 36, 3], expansion=4, conv_block=_conv_block)
+def resnet152(n_out=1000, c_in=3, pretrained=False):
+    "ResNet-152: `ResNet` with 3, 8, 36 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
+    check_pretrained(pretrained)
+    return ResNet(n_out, [3, 8, 36, 3], expansion=4, conv_block=_conv_block, c_in=c_in)

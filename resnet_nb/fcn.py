@@ -19,10 +19,10 @@ def block(ni, nf):
     return ConvLayer(ni, nf, stride=2)
 
 # %% ../nbs/02_fcn.ipynb #c963dfce
-def get_model(n_out, block=block):
-    "The chapter's fully convolutional net: five `block`s (3-16-32-64-128-256 channels), average pooling, a linear layer to `n_out`"
+def get_model(n_out, block=block, c_in=3):
+    "The chapter's fully convolutional net: five `block`s (`c_in`-16-32-64-128-256 channels), average pooling, a linear layer to `n_out`"
     return nn.Sequential(
-        block(3, 16),
+        block(c_in, 16),
         block(16, 32),
         block(32, 64),
         block(64, 128),
