@@ -4,8 +4,7 @@
 
 # %% auto #0
 __all__ = ['book', 'book_accuracy', 'precisions', 'book_data', 'native_bf16', 'best_precision', 'DeviceMixedPrecision',
-           'set_precision', 'TidyLearner', 'get_learner', 'fit', 'hardware', 'vs_book', 'atomic_write', 'plain',
-           'rng_state', 'set_rng_state', 'ResumeFit', 'median_times', 'train_step']
+           'set_precision', 'TidyLearner', 'get_learner', 'fit', 'hardware', 'vs_book', 'median_times', 'train_step']
 
 # %% ../nbs/01_learner.ipynb #ec1f5cd9
 from fastai.vision.all import *
@@ -14,7 +13,7 @@ from torch.amp import GradScaler, autocast
 from .data import *
 
 # %% ../nbs/01_learner.ipynb #0ebf1704
-import platform, random, shutil
+import platform, shutil
 from contextlib import nullcontext
 
 # %% ../nbs/01_learner.ipynb #6cf0dffa
@@ -120,102 +119,6 @@ def vs_book(learn, arch):
         model=arch, data=used.get('data'), px=used.get('resize', used.get('size')), images=used.get('images'),
         epochs=len(learn.recorder.values), ours=f'{acc:.1%}', book=f'{book_accuracy[arch]:.1%}',
         last_epoch=rec.log[-1], hardware=hardware(), precision=getattr(learn, 'precision', 'fp32'), mode='quick' if is_quick() else 'full')])
-
-# %% ../nbs/01_learner.ipynb #b3e09b63
-def atomic_write(path, data):
-    "Write `data` (text, or a function that writes a file at the path it is given) to `path` through a temporary file and `os.replace`, so that `path` is never half-written"
-    path = Path(path)
-    tmp = path.with_name(path.name + '.tmp')
-    try:
-        if isinstance(data, str): tmp.write_text(data)
-        else: data(tmp)
-        os.replace(tmp, path)
-    finally: tmp.unlink(missing_ok=True)
-
-# %% ../nbs/01_learner.ipynb #17c338c3
-def plain(o):
-    "`o` with fastcore's `L` made a list and NumPy numbers and arrays made Python numbers and lists, all else as it is"
-    if isinstance(o, (L, list)): return [plain(x) for x in o]
-    if isinstance(o, tuple): return tuple(plain(x) for x in o)
-    if isinstance(o, dict): return {k: plain(v) for k,v in o.items()}
-    if isinstance(o, (np.generic, np.ndarray)): return o.tolist()
-    return o
-
-# %% ../nbs/01_learner.ipynb #de612756
-def rng_state(dl):
-    "The random states the next epoch draws from: Python's, NumPy's, PyTorch's (which also seeds the `DataLoader` workers) and `dl`'s shuffle"
-    name,keys,*rest = np.random.get_state()
-    return dict(python=random.getstate(), numpy=[name, keys.tolist(), *rest], torch=torch.get_rng_state(),
-                cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [], dl=getattr(dl, 'dl', dl).rng.getstate())
-
-def set_rng_state(state, dl):
-    "Restore the random states `state`, from `rng_state`, with `dl`'s shuffle"
-    random.setstate(state['python'])
-    name,keys,*rest = state['numpy']
-    np.random.set_state((name, np.array(keys, dtype=np.uint32), *rest))
-    torch.set_rng_state(state['torch'])
-    if state['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
-    getattr(dl, 'dl', dl).rng.setstate(state['dl'])
-
-# %% ../nbs/01_learner.ipynb #ade56b71
-class ResumeFit(Callback):
-    "Save the fit to `learn.path/learn.model_dir/fname`.pth after every epoch; when the same fit (epochs, schedule, model, data, precision) starts again, load it, show the saved epochs' rows and train on from the next epoch"
-    order = SkipToEpoch.order  # after the Recorder and the progress bar have begun the epoch
-    def __init__(self, fname): self.fname = fname
-
-    def fit_id(self):
-        "What makes two fits the same: epochs, the schedule's values, the model's tensors, the data's size and the precision"
-        sched = first(cb for cb in self.cbs if isinstance(cb, ParamScheduler))
-        at = (0, 0.25, 0.5, 0.75, 1)
-        return dict(epochs=self.n_epoch, schedule={k: plain([np.asarray(f(p)) for p in at]) for k,f in sched.scheds.items()} if sched else {},
-                    model=[[k, list(v.shape)] for k,v in get_model(self.model).state_dict().items()],
-                    data=[len(self.dls.train_ds), len(self.dls.valid_ds)], precision=getattr(self.learn, 'precision', 'fp32'))
-
-    def before_fit(self):
-        self.file,self.rows,self.loaded = self.path/self.model_dir/f'{self.fname}.pth',[],None
-        self.id = self.fit_id()
-        if not self.file.exists(): return
-        try: state = torch.load(self.file, map_location='cpu')
-        except Exception as e: raise ValueError(f"{self.file} can't be read ({type(e).__name__}: {e}): move it away to start the fit afresh") from e
-        if not isinstance(state, dict) or 'fit' not in state: raise ValueError(f"{self.file} was not saved by ResumeFit: pass another `fname`")
-        differ = [k for k in self.id if state['fit'].get(k) != self.id[k]]
-        if differ: raise ValueError(f"{self.file} holds another fit (not the same {', '.join(differ)}): "
-                                    f"delete it to start this one, or pass another `fname` to ResumeFit")
-        get_model(self.model).load_state_dict(state['model'])
-        self.opt.load_state_dict(state['opt'])
-        rec = self.recorder
-        rec.losses,rec.lrs = [tensor(o) for o in state['losses']],list(state['lrs'])
-        self.rows,self.loaded = state['rows'],state
-        where = self.file.relative_to(self.path) if self.file.is_relative_to(self.path) else self.file.name
-        print(f"Continuing from {where}: {len(self.rows)} of {self.n_epoch} epochs done")
-
-    def before_epoch(self):
-        if self.epoch < len(self.rows): raise CancelEpochException  # done before the stop: after_cancel_epoch shows its row
-        if self.loaded is None: return
-        set_rng_state(self.loaded['rng'], self.dls.train)
-        loss = self.recorder.smooth_loss
-        loss.val,loss.count = tensor(self.loaded['smooth_loss'][0]),self.loaded['smooth_loss'][1]
-        self.loaded = None
-
-    def after_cancel_epoch(self):
-        if self.epoch >= len(self.rows): return
-        row = self.rows[self.epoch]
-        self.recorder.log = L([self.epoch, *row['values']])
-        self.recorder.start_epoch = time.time() - row['seconds']  # so that the Recorder shows the epoch's own time
-
-    def after_epoch(self):
-        rec = self.recorder
-        if self.epoch < len(self.rows):
-            rec.iters[-1] = self.rows[self.epoch]['iters']
-            return
-        self.rows = self.rows + [dict(values=plain(list(self.learn.final_record)), seconds=time.time() - rec.start_epoch, iters=rec.iters[-1])]
-        if rank_distrib(): return
-        loss = rec.smooth_loss
-        state = dict(fit=self.id, rows=self.rows, model=get_model(self.model).state_dict(), opt=plain(self.opt.state_dict()),
-                     rng=rng_state(self.dls.train), smooth_loss=[loss.val.item(), loss.count],
-                     losses=[float(o) for o in rec.losses], lrs=plain(list(rec.lrs)))
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.file, partial(torch.save, state))
 
 # %% ../nbs/01_learner.ipynb #a64e26f1
 def median_times(fs, repeats=20, warmup=3):

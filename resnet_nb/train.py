@@ -22,6 +22,7 @@ from fastai.vision.all import *
 from fastai.distributed import *
 from .data import *
 from .learner import *
+from .resume import *
 from .models import archs
 from .leaderboard import leaderboard_archs, leaderboard_model, acts, pools, opt_funcs, schedules
 from .topk import top_k_accuracy
