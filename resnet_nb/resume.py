@@ -60,6 +60,9 @@ class ResumeFit(Callback):
                     data=[len(self.dls.train_ds), len(self.dls.valid_ds)], precision=getattr(self.learn, 'precision', 'fp32'))
 
     def before_fit(self):
+        # fastai also calls before_fit in `lr_find` and, holding `learn.lock`, in `validate`, `get_preds` and `predict`: not fits to save
+        self.run = not hasattr(self, 'lr_finder') and not self.learn.lock.locked()
+        if not self.run: return
         self.file,self.rows,self.loaded = self.path/self.model_dir/f'{self.fname}.pth',[],None
         self.id = self.fit_id()
         if not self.file.exists(): return
@@ -68,7 +71,7 @@ class ResumeFit(Callback):
         if not isinstance(state, dict) or 'fit' not in state: raise ValueError(f"{self.file} was not saved by ResumeFit: pass another `fname`")
         differ = [k for k in self.id if state['fit'].get(k) != self.id[k]]
         if differ: raise ValueError(f"{self.file} holds another fit (not the same {', '.join(differ)}): "
-                                    f"delete it to start this one, or pass another `fname` to ResumeFit")
+                                    f"move it away to start this fit afresh, or pass another `fname` to ResumeFit")
         get_model(self.model).load_state_dict(state['model'])
         self.opt.load_state_dict(state['opt'])
         rec = self.recorder
