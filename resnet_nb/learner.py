@@ -40,13 +40,21 @@ def best_precision():
 
 # %% ../nbs/01_learner.ipynb #194618ff
 class DeviceMixedPrecision(MixedPrecision):
-    "fastai's `MixedPrecision`, autocasting on the device of the `DataLoaders` (fastai's autocasts CUDA only, so does nothing on a CPU)"
+    "fastai's `MixedPrecision`, autocasting on the device of the `DataLoaders` (fastai's autocasts CUDA only, so does nothing on a CPU), and never left on by a stopped batch (with `TidyLearner`)"
     def before_fit(self):
         dtype = torch.bfloat16 if self.amp_mode == AMPMode.BF16 else torch.float16
         device = getattr(self.dls.device, 'type', None) or 'cpu'
         if device == 'cpu' and dtype == torch.float16: raise ValueError("fp16 autocast needs a CUDA GPU: on a CPU use bf16 or fp32")
         self.kwargs['enabled'] = dtype == torch.float16
-        self.autocast,self.learn.scaler,self.scales = autocast(device, dtype=dtype),GradScaler(device, **self.kwargs),L()
+        self.autocast,self.learn.scaler,self.scales,self.inside = autocast(device, dtype=dtype),GradScaler(device, **self.kwargs),L(),False
+
+    def before_batch(self): super().before_batch(); self.inside = True
+    def after_loss(self): super().after_loss(); self.inside = False
+    def leave(self):
+        "End the autocast that `before_batch` began, if the batch stopped before `after_loss` ended it"
+        if self.inside: self.autocast.__exit__(None, None, None)
+        self.inside = False
+    after_cancel_batch = leave
 
 # %% ../nbs/01_learner.ipynb #69427a1e
 precisions = ('auto', 'fp32', 'bf16', 'fp16')
@@ -66,7 +74,13 @@ def set_precision(learn, precision='auto'):
 
 # %% ../nbs/01_learner.ipynb #d392eced
 class TidyLearner(Learner):
-    "A `Learner` whose `lr_find` puts the weights back and removes what it created for its copy of them, even when it is stopped"
+    "A `Learner` whose `lr_find` puts the weights back and removes what it created for its copy of them, and whose batches leave no autocast on, even when they are stopped"
+    def one_batch(self, *args, **kwargs):
+        try: return super().one_batch(*args, **kwargs)
+        except BaseException:
+            for cb in self.cbs.filter(lambda cb: isinstance(cb, DeviceMixedPrecision)): cb.leave()
+            raise
+
     @delegates(Learner.lr_find)
     def lr_find(self, *args, **kwargs):
         "`Learner.lr_find`, leaving no empty `model_dir` behind"
