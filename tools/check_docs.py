@@ -9,32 +9,43 @@ in a 1280 px window, and its rendered DOM must show:
 
 - the page's title and its text, no hidden cell or nbdev directive, no traceback, no class shown as `def Name(`, and
   typeset math where the notebook has any;
-- no link to a notebook on GitHub where the site has that notebook's page (the header's "source", "edit" and "issue"
-  buttons aside: they are for the notebook itself);
+- no link to a notebook on GitHub where the site has that notebook's page, by `https` or `http`, as a page or the raw
+  file (the header's "source", "edit" and "issue" buttons aside: they are for the notebook itself);
 - every `show_doc` entry (a `show_doc` call in the notebook, and each name `_modidx.py` links to the page) at nbdev's
-  anchor, reachable from "On this page" (the entry, or the class's entry that holds a method's anchor), and an entry's
-  name a search title; its "source" link on the line of its name, pointing at the line (`#L<n>`) of the library's
-  file where the name is defined;
+  anchor, which names a heading (not a paragraph that kept the id), or a method's anchor on its class's entry; that
+  entry in "On this page", with a "source" link beside its heading, its name a search title; each "source" link on the
+  line of its name, pointing at the line (`#L<n>`) of the library's file where the name is defined;
 - no markdown shown as it is (`[text](url)` in a signature's comment or in text), and no name nbdev links left in
   backticks in a code comment;
 - no code line or table wider than its column (code that doesn't fit wraps), table cells with padding, and no table
   header broken inside a word (only at spaces, or after a name's `_`);
-- no output box that shows nothing (fastprogress's `<style>`, the `<div></div>` a finished bar leaves);
+- no output box that shows nothing (fastprogress's `<style>`, the `<div></div>` a finished bar leaves), and a cell's
+  stdout in one box, not one per write;
+- no inline code broken inside a word (`--data` as `--` / `data`) where its line would hold the word whole, and no
+  name in "On this page" broken where the sidebar would hold it;
 - no page wider than the window, at 1280 px and at a phone's 390 px (in a frame that wide: headless Chromium lays
   pages out at least 500 px wide);
 - every figure readable: its smallest text (a Graphviz diagram's, from the SVG; matplotlib's 10 pt at the PNG's dpi)
   drawn at least 9.5 px high, or the figure shown at its natural size in a box that scrolls; and alt text that says
-  something (not a file name, no TeX);
+  something: not a file name or a hash, at least two words besides generic ones (`figure`, `plot`, `image`), no TeX;
 - every fastai name in inline code (`Learner`, `ConvLayer`, `untar_data`, `DataLoaders`, `URLs`, ...: what nbdev's
-  doc links give fastai's docs), and every single call of one (`Resize(128)`), linked to docs.fast.ai;
+  doc links give fastai's docs), every single call of one (`Resize(128)`), and every `Learner` method named bare or on
+  `learn` that fastai's index has as `Learner.<name>` (`fit_one_cycle`, `learn.predict`, `to_fp16()`), linked to
+  docs.fast.ai;
+- every text paragraph of the notebook's title cell after its `> ` subtitle (what a full run costs and downloads),
+  which nbdev's front matter would drop; its Colab badge left off only where the header has a Colab button for the
+  notebook, and not shown beside it;
 - no numbered heading set as a bold paragraph (the questionnaire's questions are headings, so they can be linked to);
 - no header bar that is empty or holds a second search box; a copy button on every code block; a page description and
   a preview card for shared links (`<meta name="description">`, `og:image`); a window title that isn't the site's
   name twice;
-- in the header, a ".ipynb" download that is the notebook itself (`nbs/NAME.ipynb`, byte for byte), an "open an issue"
-  button and an "edit" button for the notebook.
+- in the header, a ".ipynb" download that is the notebook itself (`nbs/NAME.ipynb`, byte for byte) and saves it (a
+  `download` attribute, no new tab), an "open an issue" button and an "edit" button for the notebook. Where the
+  notebook (or a library file a "source" link points into) changed after the page was built, the check says so: the
+  site needs rebuilding.
 
-The notebook's saved outputs must pass `tools/check_outputs.py`, and the docs workflow (`.github/workflows/docs.yml`,
+The notebook's saved outputs must pass `tools/check_outputs.py`, no cell of it may mix imports with other code (nbdev
+runs such a cell to build the docs: `mixed_import_cells`), and the docs workflow (`.github/workflows/docs.yml`,
 where there is one) must run this check on the site it builds. Nothing is written into `_docs/`: with --shots DIR,
 screenshots of each page at 1280 px and at phone width (390 px) go to DIR, which must be outside `_docs/`; a
 `_docs/_screenshots/` folder (what this check wrote before) fails the check. Each page's line says how many code
@@ -49,6 +60,8 @@ from urllib.parse import urlsplit, unquote
 sys.path.insert(0, str(Path(__file__).parent))
 from check_outputs import check
 
+# The Colab badge of a notebook's title cell: `[![Open In Colab](...colab-badge.svg)](https://colab.research.google.com/...)`
+COLAB_BADGE = re.compile(r'\[!\[[^\]]*\]\([^)\s]*\)\]\(https?://colab\.research\.google\.com/[^)\s]*\)')
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                   '--disable-sync', '--no-first-run', '--hide-scrollbars', '--virtual-time-budget=10000']
 WIDTH, PHONE = 1280, 390
@@ -122,7 +135,21 @@ window.addEventListener('load', () => setTimeout(() => {
   }
   out.bold_heads = [...art.querySelectorAll('p')].filter(p => p.children.length === 1 && p.firstElementChild.tagName === 'STRONG'
     && p.textContent.trim() === p.firstElementChild.textContent.trim() && /^\d+\.\s/.test(p.textContent.trim())).map(p => p.textContent.trim().slice(0, 60));
-  for (const el of art.querySelectorAll('[id]')) { const sec = el.closest('section'); if (sec) out.owner[el.id] = sec.id; }
+  // each id's entry: the section it names (a section's id, or an empty span just inside it: an id MyST or `to_myst` adds),
+  // or the section whose "source" line holds it (a method's anchor on its class's entry), with that section's heading and
+  // "source" link (the paragraph just before or after the heading); an id on anything else (a paragraph) names no entry
+  const heading = sec => sec && sec.querySelector(':scope > h1, :scope > h2, :scope > h3, :scope > h4, :scope > h5, :scope > h6');
+  for (const el of art.querySelectorAll('[id]')) {
+    const sec = el.tagName === 'SECTION' ? el : el.tagName === 'SPAN' && !el.textContent.trim()
+      && (el.parentElement.tagName === 'SECTION' || el.closest('p.sd-source')) ? el.closest('section') : null;
+    const h = heading(sec);
+    const src = h && [h.previousElementSibling, h.nextElementSibling].some(p => p && p.tagName === 'P'
+      && [...p.querySelectorAll('a[href]')].some(a => a.textContent.trim() === 'source'));
+    out.owner[el.id] = {tag: el.tagName.toLowerCase(), entry: h ? sec.id : null, own: !!h && !el.closest('p'), source: !!src};
+  }
+  // a cell's stdout in more than one box (MyST-NB gives each write its own unless `nb_merge_streams`)
+  out.split_streams = [...art.querySelectorAll('.cell_output')].map(o => o.querySelectorAll(':scope > .output.stream'))
+    .filter(s => s.length > 1).map(s => `${s.length} boxes: ` + JSON.stringify(s[0].innerText.trim().slice(0, 50)));
   for (const el of art.querySelectorAll('pre, table')) {
     const b = el.getBoundingClientRect();
     if (el.scrollWidth > el.clientWidth + 1 || b.right > right + 1)
@@ -151,6 +178,31 @@ window.addEventListener('load', () => setTimeout(() => {
     const a = c.closest('a');
     out.codes.push({text: c.textContent, href: a ? a.href : null});
   }
+  // words split over two lines though the room they have would hold them whole: inline code (`--data` as `--` / `data`)
+  // in the column, and names in "On this page", which has the room for them at this width
+  const brokenWords = (el, room) => {
+    const res = [], st = getComputedStyle(el);
+    ctx.font = `${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+    let word = '', broken = false, prev = null;
+    const done = () => { if (broken && ctx.measureText(word).width <= room) res.push(word); word = ''; broken = false; prev = null; };
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n; (n = walk.nextNode());) for (let i = 0; i < n.length; i++) {
+      if (/\s/.test(n.data[i])) { done(); continue; }
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+      const rect = r.getClientRects()[0];
+      if (!rect) continue;
+      if (prev && rect.top > prev.top + rect.height / 2) broken = true;
+      word += n.data[i]; prev = rect;
+    }
+    done();
+    return res;
+  };
+  const room = el => { let b = el; while (getComputedStyle(b).display.startsWith('inline')) b = b.parentElement;  // its line's width
+    const st = getComputedStyle(b); return b.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight); };
+  out.code_breaks = [...art.querySelectorAll('code')].filter(c => !c.closest('pre') && c.getClientRects().length > 1)
+    .flatMap(c => brokenWords(c, Math.min(room(c), right - left)).map(w => `${JSON.stringify(c.textContent.slice(0, 60))} broken inside ${JSON.stringify(w)}`));
+  out.toc_breaks = [...document.querySelectorAll('#pst-page-toc-nav a, .bd-toc-nav a')].filter(a => a.getClientRects().length)
+    .flatMap(a => brokenWords(a, room(a)).map(w => `${JSON.stringify(a.textContent.trim())} broken inside ${JSON.stringify(w)}`));
   const el = document.createElement('script');
   el.type = 'application/json'; el.id = 'RESULT_ID'; el.textContent = JSON.stringify(out).replace(/</g, '\\u003c');
   (window.parent !== window ? parent.document : document).body.appendChild(el);  // in `PHONE_HTML`'s frame: into the page Chromium dumps
@@ -235,6 +287,57 @@ def doc_entries(nb_path, page, lib):
     return res
 
 
+def mixed_import_cells(path):
+    """A line for each cell of the notebook `path` that nbdev's docs step runs because it imports, though it holds
+    other code too (nbdev only warns: "Found cells containing imports and other code"), by nbdev's own rule (`_do_eval`)
+    in a notebook nbdev runs (one with exports or `show_doc`)"""
+    import warnings
+    from nbdev.process import NBProcessor
+    from nbdev.processors import _do_eval, _show_docs, _want_doc
+    cells = NBProcessor(path, rm_directives=False).nb.cells
+    if not any(_want_doc(c) or _show_docs(c.parsed_() or []) for c in cells): return []
+    res = []
+    for c in cells:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            _do_eval(c)
+        if any('imports and other code' in str(w.message) for w in caught):
+            first = next((l.strip() for l in c.source.splitlines() if l.strip() and not l.startswith('#|')), '')
+            res.append(f'{path.parent.name}/{path.name} cell {c.idx_} (`{first[:50]}`) mixes imports with other code, which nbdev runs '
+                       "to build the docs: move the imports into the notebook's import cell")
+    return res
+
+
+def letters(s):
+    "`s` as its letters and digits only, lower case: text compared so, a page's punctuation (curly quotes, dashes) and spacing don't matter"
+    return re.sub(r'[\W_]+', '', s).lower()
+
+
+def title_cell_problems(nb_path, text, html, cfg):
+    """What of the notebook `nb_path`'s title cell (its first markdown cell with a `# ` title) its page misses: each text
+    paragraph after the `> ` subtitle must be in the page's visible `text` (nbdev's front matter keeps only the title and
+    subtitle: `tools/docs.py` keeps the rest); the Colab badge may be left off only where the page's `html` has a Colab
+    button for the notebook in its header, and then must be"""
+    cells = json.loads(nb_path.read_text(encoding='utf-8'))['cells']
+    src = next((s for c in cells if c['cell_type'] == 'markdown' and re.search(r'^#\s+\S', s := ''.join(c['source']), re.M)), '')
+    start = re.search(r'^>\s+\S.*$', src, re.M) or re.search(r'^#\s+\S.*$', src, re.M)
+    if not start: return []
+    page,problems,badge = letters(text),[],False
+    for para in re.split(r'\n[ \t]*\n', src[start.end():]):
+        if COLAB_BADGE.fullmatch(para.strip()): badge = True; continue
+        plain = re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', re.sub(r'!\[[^\]]*\]\([^)]*\)', '', para))  # a link as its text, no images
+        pieces = [letters(p) for p in re.split(r'\$\$?[^$]+\$\$?', re.sub(r'<[^>]+>', '', plain))]  # math is typeset, not text
+        if any(p and p not in page for p in pieces):
+            problems.append(f"the title cell's text {' '.join(para.split())[:70]!r}... is not on the page: nbdev's front matter "
+                            "keeps only the title and subtitle (tools/docs.py's `title_cell_rest` keeps the rest)")
+    nb = f'/{cfg.nbs_path.name}/{nb_path.name}'
+    button = any('colab.research.google.com/' in t and f'{nb}"' in t for t in re.findall(r'<a\b[^>]*\bclass="btn\b[^>]*>', html))
+    if badge and not button:
+        problems.append(f"the title cell's Colab badge is left off, but the header has no Colab button for {nb[1:]} (the theme's `launch_buttons`)")
+    if badge and button and 'colab-badge.svg' in html: problems.append("the Colab badge shows as well as the header's Colab button")
+    return problems
+
+
 def search_titles(site):
     "{page: set of section titles} from Sphinx's search index"
     js = (site/'searchindex.js').read_text(encoding='utf-8')
@@ -265,6 +368,21 @@ def png_dpi(data):
     return struct.unpack('>I', data[i+4:i+8])[0] * 0.0254
 
 
+# Words that say only that there is a picture
+GENERIC_ALT = set("""figure fig image img picture pic photo plot chart graph diagram drawing illustration output out result cell
+    png svg jpg jpeg gif webp untitled screenshot alt text placeholder icon the an of this that here below above see shown""".split())
+
+
+def alt_says_nothing(alt):
+    "Why the alt text `alt` tells a reader who can't see the figure nothing (empty, a file name, a hash, only generic words), else None"
+    if not alt: return 'empty'
+    if re.search(r'[\w-]+\.(?:png|svg|jpe?g|gif|webp)\b', alt, re.I): return 'a file name'
+    if re.search(r'\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b', alt, re.I): return 'a hash'
+    words = {w for w in re.findall(r'[^\W\d_]{2,}', alt.lower()) if w not in GENERIC_ALT}
+    if len(words) < 2: return 'no words that describe it'
+    return None
+
+
 def figure_problems(fig, site):
     "What makes one image unreadable, or says nothing to a reader who can't see it"
     src,w,n = fig['src'],fig['width'],fig['natural']
@@ -272,8 +390,7 @@ def figure_problems(fig, site):
     alt = fig['alt'].strip()
     name = src[:40] + '...' if src.startswith('data:') else src
     problems = []
-    if not alt or re.fullmatch(r'[\w./-]+\.(png|svg|jpe?g|gif)', alt) or re.search(r'[0-9a-f]{32}', alt):
-        problems.append(f'figure {name}: alt text {alt!r} says nothing')
+    if (why := alt_says_nothing(alt)): problems.append(f'figure {name}: alt text {alt[:60]!r} says nothing ({why})')
     if re.search(r'\$[^$]+\$|\\[A-Za-z]+', alt): problems.append(f'figure {name}: alt text {alt[:80]!r} holds TeX, which a screen reader reads out as it is')
     if not n or not w: return problems + [f'figure {name}: not shown']
     if src.startswith('data:image/svg+xml;base64,'): font = svg_min_font_px(base64.b64decode(src.split(',', 1)[1]).decode(), w)
@@ -298,10 +415,17 @@ def doc_name(code):
 
 
 def doc_lookup(lib):
-    "code -> the docs' URL nbdev's doc links give the name it documents (`doc_name`), our library's winning where fastai has one too"
+    """code -> the docs' URL nbdev's doc links give the name it documents (`doc_name`), our library's winning where fastai
+    has one too; a `Learner` method named bare or on `learn` (`fit_one_cycle`, `learn.predict`, `to_fp16()`), which
+    nbdev's index has only as `Learner.fit_one_cycle`, gets that entry's"""
     from nbdev.doclinks import NbdevLookup
     nl = NbdevLookup(strip_libs=(lib, 'fastai'))
-    return lambda s: (name := doc_name(s)) and nl.doc(name)
+    def doc(s):
+        if not (name := doc_name(s)): return None
+        if name.startswith('learn.'): name = name.removeprefix('learn.')  # `learn.fit` is fastai's, whatever `fit` is
+        elif (url := nl.doc(name)): return url
+        return None if '.' in name else nl.doc(f'Learner.{name}')
+    return doc
 
 
 def fastai_lookup(lib):
@@ -310,10 +434,21 @@ def fastai_lookup(lib):
     return lambda s: (u if (u := doc(s)) and 'docs.fast.ai' in u else None)
 
 
-def source_link_problems(links, root, cfg):
-    "Each \"source\" link (`{name, href}`) that doesn't point at the line (`#L<n>`) of its name's definition in the library"
+def notebook_on_github(cfg):
+    "A pattern for a link to one of the project's notebooks on GitHub, its name the group: `https` or `http`, `www.` or not, a page or the raw file"
+    repo,nbs = re.escape(urlsplit(cfg.git_url).path.strip('/')),re.escape(cfg.nbs_path.name)
+    return re.compile(rf'https?://(?:(?:www\.)?github\.com/{repo}/(?:blob|tree|raw)|raw\.githubusercontent\.com/{repo})/[^/]+/{nbs}/([\w.-]+)\.ipynb\b', re.I)
+
+
+def changed_since_built(f, built):
+    "Whether the file `f` changed after the page `built` was written: the site is stale, not wrong"
+    return f.is_file() and f.stat().st_mtime > built.stat().st_mtime
+
+
+def source_link_problems(links, root, cfg, built=None):
+    "Each \"source\" link (`{name, href}`) that doesn't point at the line (`#L<n>`) of its name's definition in the library (the page `built`, if given, says whether the file changed since)"
     base = f"{cfg.git_url}/blob/{cfg.branch}/"
-    problems = []
+    problems,stale = [],{}
     for l in links:
         m = re.fullmatch(re.escape(base) + r'([\w./-]+\.py)#L(\d+)', l['href'])
         if not m:
@@ -322,8 +457,10 @@ def source_link_problems(links, root, cfg):
         f,n,last = root/m[1],int(m[2]),l['name'].split('.')[-1]
         lines = f.read_text(encoding='utf-8').splitlines() if f.is_file() else []
         if not (0 < n <= len(lines) and re.match(rf'\s*(?:async\s+)?(?:def|class)\s+{re.escape(last)}\b', lines[n-1])):
-            problems.append(f'"source" link of {l["name"]} points at {m[1]} line {n}, not at its definition')
-    return problems
+            if built and changed_since_built(f, built): stale.setdefault(m[1], []).append(l['name'])
+            else: problems.append(f'"source" link of {l["name"]} points at {m[1]} line {n}, not at its definition')
+    return problems + [f'{f} changed since the site was built: rebuild it (python tools/docs.py); the "source" links of '
+                       f'{", ".join(names[:3])}{" and more" if len(names) > 3 else ""} miss their lines' for f,names in stale.items()]
 
 
 def workflow_problems(root):
@@ -405,34 +542,44 @@ def page_problems(name, page, site, nbs, url, lib, titles, fastai, cfg, docs=Non
     if re.search(r'\$[^$\n]+\$', md) and 'mjx-container' not in html: problems.append('math not typeset')
     if 'Traceback (most recent call last)' in text or re.search(r'class="[^"]*\btraceback\b', html): problems.append('a traceback shows')
     problems += [f'class shown as a function: {m[0].strip()}' for m in re.finditer(r'^\s*def [A-Z]\w*\(', code, re.M)]
-    problems += check(nbs/f'{name}.ipynb')
+    problems += check(nbs/f'{name}.ipynb') + mixed_import_cells(nbs/f'{name}.ipynb')
     r = dom.result
     if r is None: return problems + ['the page was not measured (no result from the script the check adds)'], ''
     # the site's own pages, not the notebooks on GitHub
-    gh = re.compile(re.escape(f"{cfg.git_url}/") + r'(?:blob|tree|raw)/[^/]+/' + re.escape(cfg.nbs_path.name) + r'/([\w.-]+)\.ipynb')
+    gh = notebook_on_github(cfg)
     for link in sorted(set(r['links'])):
         m = gh.match(link)
         if m and ((site/f'{nbdev_page(m[1])}.html').exists() or (site/f'{m[1]}.html').exists()):
             problems.append(f'links to the notebook on GitHub, not its page {nbdev_page(m[1])}.html: {link}')
-    # show_doc entries: a heading with nbdev's anchor, in "On this page", a search title
+    # show_doc entries: nbdev's anchor names a heading of its own (or, for a method, is on its class's entry), which is
+    # in "On this page" with its "source" link beside it, and the name a search title
     toc = {unquote(h.partition('#')[2]) for h in r['toc'] if h.startswith('#')}
     for anchor,nm in doc_entries(nbs/f'{name}.ipynb', page, lib).items():
-        if anchor not in dom.ids: problems.append(f'show_doc entry {nm}: no anchor #{anchor}')
-        elif anchor in toc:  # an entry of its own
-            if nm not in titles.get(page, set()): problems.append(f'show_doc entry {nm}: not a search title')
-        elif r['owner'].get(anchor) not in toc:  # else an anchor in an entry (a method's, in its class's)
-            problems.append(f'show_doc entry {nm}: not in "On this page"')
+        e = r['owner'].get(anchor)
+        if anchor not in dom.ids or not e: problems.append(f'show_doc entry {nm}: no anchor #{anchor}')
+        elif not e['entry']: problems.append(f'show_doc entry {nm}: #{anchor} is a <{e["tag"]}>, not a heading')
+        else:
+            if e['entry'] not in toc: problems.append(f'show_doc entry {nm}: not in "On this page"')
+            if not e['source']: problems.append(f'show_doc entry {nm}: no "source" link beside its heading')
+            if e['own'] and nm not in titles.get(page, set()): problems.append(f'show_doc entry {nm}: not a search title')
     if r['copy']['buttons'] < r['copy']['code']: problems.append(f"{r['copy']['code'] - r['copy']['buttons']} of {r['copy']['code']} code blocks without a copy button")
     # the header's buttons: the notebook itself to download, a way to report an issue and to edit the notebook
     raw = (site/f'{page}.html').read_text(encoding='utf-8')
-    btn = lambda label: re.search(rf'<a href="([^"]+)"[^>]*?class="[^"]*\bbtn-{label}\b', raw, re.S)
-    dl = btn('download-source-button')
+    def btn(label):  # the button's link and its whole tag
+        tag = re.search(rf'<a\b[^>]*\bclass="[^"]*\bbtn-{label}\b[^>]*>', raw)
+        href = tag and re.search(r'\bhref="([^"]+)"', tag[0])
+        return href and (href[1], tag[0])
+    dl,nb = btn('download-source-button'),nbs/f'{name}.ipynb'
     if not dl: problems.append('no download button')
-    elif not (site/unquote(dl[1])).is_file() or (site/unquote(dl[1])).read_bytes() != (nbs/f'{name}.ipynb').read_bytes():
-        problems.append(f'the download button ({dl[1]}) is not nbs/{name}.ipynb')
+    elif not (site/unquote(dl[0])).is_file() or (site/unquote(dl[0])).read_bytes() != nb.read_bytes():
+        problems.append(f'nbs/{name}.ipynb changed since the site was built: rebuild it (python tools/docs.py)'
+                        if changed_since_built(nb, site/f'{page}.html') else f'the download button ({dl[0]}) is not nbs/{name}.ipynb')
+    if dl and (not re.search(r'\sdownload="[^"]+\.ipynb"', dl[1]) or re.search(r'\starget=', dl[1])):
+        problems.append('the download button opens the notebook (no `download` attribute, or a new tab), not saves it')
     if not btn('source-issues-button'): problems.append('no "open an issue" button')
+    problems += title_cell_problems(nb, text, raw, cfg)
     edit = btn('source-edit-button')
-    if not edit or not edit[1].endswith(f'/{cfg.nbs_path.name}/{name}.ipynb'): problems.append(f'no "edit" button for nbs/{name}.ipynb')
+    if not edit or not edit[0].endswith(f'/{cfg.nbs_path.name}/{name}.ipynb'): problems.append(f'no "edit" button for nbs/{name}.ipynb')
     # layout at 1280 px
     hd = r.get('header')
     if hd and hd['height'] > 1 and (not hd['text'] or hd['search']):
@@ -445,8 +592,11 @@ def page_problems(name, page, site, nbs, url, lib, titles, fastai, cfg, docs=Non
     problems += [f'a numbered heading set as bold text, which no one can link to: {t!r}' for t in r['bold_heads']]
     problems += [f'an output box that shows nothing: {e!r}' for e in r['empty_outputs']]
     problems += [f'a table header broken inside a word: {t}' for t in r['th_breaks']]
+    problems += [f"a cell's stdout shown as {t}" for t in r['split_streams']]
+    problems += [f'inline code broken inside a word that fits the column: {t}' for t in r['code_breaks']]
+    problems += [f'"On this page" breaks a name that fits: {t}' for t in r['toc_breaks']]
     problems += overflow_problems(r, WIDTH)
-    problems += source_link_problems(r['source_links'], Path(cfg.config_path), cfg)
+    problems += source_link_problems(r['source_links'], Path(cfg.config_path), cfg, site/f'{page}.html')
     # markdown shown as it is, and names in a signature's comments left without their link
     problems += [f'markdown shown raw: {t!r}' for t in r['raw_md']]
     ticks = sorted({t for t in r['comment_ticks'] if docs and docs(t)})

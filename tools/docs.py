@@ -5,11 +5,12 @@ Usage (from the project root): python tools/docs.py
 nbdev's `proc_nbs` does what `nbdev_docs` would before Quarto: it runs `show_doc` cells, adds API docs for exported
 names, drops hidden and export cells and links backticked names: ours to our pages, and fastai's to docs.fast.ai
 (nbdev's `strip_libs`, which defaults here to this library and fastai unless settings.ini names others), a single
-call (`Resize(128)`) as its name (`_link_line`), and points each "source" link at the line of the name's definition,
-for an imported name too (`_code_line`). Its output still speaks Quarto (a raw YAML front-matter cell,
-`#| echo`/`#| output` cell options, `:::{.callout-*}` blocks, `show_doc` entries as markdown outputs, links to the
-Quarto site's pages), so `to_myst` translates each notebook into what MyST-NB understands before Sphinx renders the
-saved outputs (nothing is executed again):
+call (`Resize(128)`) as its name, a `Learner` method named bare or on `learn` (`fit_one_cycle`, `learn.predict`) as
+`Learner.fit_one_cycle`, the only name nbdev's index has for it (`_link_line`, `learner_method`), and points each
+"source" link at the line of the name's definition, for an imported name too (`_code_line`). Its output still speaks
+Quarto (a raw YAML front-matter cell, `#| echo`/`#| output` cell options, `:::{.callout-*}` blocks, `show_doc` entries
+as markdown outputs, links to the Quarto site's pages), so `to_myst` translates each notebook into what MyST-NB
+understands before Sphinx renders the saved outputs (nothing is executed again):
 
 - each page is named as nbdev names it (`05_bottleneck.ipynb` makes `bottleneck.html`), and headings get the anchors
   nbdev's links use (`#_conv_block`, `#pilimagergb.create`), so that the links nbdev writes into `_modidx.py` and into
@@ -22,19 +23,29 @@ saved outputs (nothing is executed again):
 - a Graphviz figure keeps its text at least `MIN_FONT_PX` high, scrolling sideways where the column is narrower, with
   its edges as alt text; a plot's alt text is its titles and axis labels (or the line that draws it), not a file name,
   their TeX in words (`tex_words`);
+- a cell's stdout is one box, however many writes made it (MyST-NB's `nb_merge_streams`);
+- a notebook's title cell keeps, under the title and description nbdev makes of it, the rest of its text (what a
+  full run costs and downloads): nbdev's `FrontmatterProc` drops the whole cell, so the rest stays in it
+  (`title_cell_rest`), where nbdev's later processors link its names as in any other markdown cell; the Colab badge
+  goes, the header's Colab button (the theme's `launch_buttons`) and the link under the description replacing it;
 - code that is wider than the column wraps, the rest of each line indented under its start; DataFrames get padding,
   their headers break only between words (`header_breaks`); an HTML output that draws nothing (fastprogress's
   `<style>`) is dropped, not shown as an empty box;
-- the header's ".ipynb" download is the notebook itself (copied into `_docs/nbs/`), its edit, source, issue and
-  Colab buttons point at the notebook's real name.
+- the header's ".ipynb" download is the notebook itself (copied into `_docs/nbs/`), saved rather than opened (a
+  `download` attribute: the theme's header template is overridden for it, `HEADER_BUTTONS`), its edit, source, issue
+  and Colab buttons point at the notebook's real name.
 
-The theme's options (no header bar holding a second search box), the CSS (a text column that grows with the window)
-and a small Sphinx extension (`setup_site`) do the rest; sphinx-copybutton adds copy buttons to code cells,
-sphinxext-opengraph a page description and a preview card for shared links.
+The theme's options (no header bar holding a second search box), the CSS (a text column that grows with the window,
+inline code that breaks between its words, not at a hyphen, an "On this page" wide enough for the names) and a small
+Sphinx extension (`setup_site`) do the rest; sphinx-copybutton adds copy buttons to code cells, sphinxext-opengraph a
+page description and a preview card for shared links.
 
 The build fails, naming notebook and cell, when a saved output holds what `tools/check_outputs.py` refuses (an error, a
 traceback, a warning, a machine path), when nbdev's processing (running `show_doc`) produces an error or a traceback,
-or when Sphinx warns (a link to a page or anchor that doesn't exist, say): the site would show it.
+or when Sphinx warns (a link to a page or anchor that doesn't exist, say): the site would show it. It fails first,
+before any processing, where a notebook's cell mixes imports with other code (`mixed_import_cells`, which
+`tools/check_docs.py` checks too): nbdev runs such a cell, its code too, to build the docs, and only warns.
+The Sphinx toolchain is pinned in settings.ini's `dev_requirements`, so that CI builds the same site.
 """
 import base64, html, importlib, inspect, json, math, re, shutil, subprocess, sys, yaml
 import xml.etree.ElementTree as ET
@@ -45,11 +56,13 @@ from pygments.formatters import HtmlFormatter
 from sphinx.highlighting import PygmentsBridge
 from nbdev.config import get_config
 from nbdev.doclinks import NbdevLookup, _lineno, _re_backticks, nbglob
+from nbdev.frontmatter import FrontmatterProc, _md2dict
 from nbdev.serve import proc_nbs
 from nbdev.showdoc import BasicMarkdownRenderer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from check_outputs import check, output_problems
+from check_docs import COLAB_BADGE, mixed_import_cells
 
 # Sidebar parts, by the notebook's number: 00-09 the chapter, 10-19 exercises, 20-29 experiments, 30- the main job
 PARTS = [('Chapter 14', 0), ('Exercises', 10), ('Experiments', 20), ('Training from the command line', 30)]
@@ -82,13 +95,24 @@ def called(code):
         if depth == 0: return m[1] if i == len(code) - 1 else None
 
 
+def learner_method(lookup, code):
+    """The docs of the `Learner` method the inline `code` names bare or on `learn` (`fit_one_cycle`, `learn.predict`,
+    `learn.export()`, `to_fp16()`, `fit_one_cycle(..., start_epoch=n)`) where that name has no entry of its own: nbdev's
+    index (`lookup`) has fastai's methods only as `Learner.fit_one_cycle`; None where it has no such entry"""
+    name = code if re.fullmatch(r'[A-Za-z_][\w.]*(?:\(\))?', code) else called(code)
+    name = (name or '').removesuffix('()')
+    if name.startswith('learn.'): name = name.removeprefix('learn.')  # `learn.fit` is fastai's, whatever `fit` is
+    elif lookup.doc(name): return None
+    return None if not name or '.' in name else lookup.doc(f'Learner.{name}')
+
+
 def _link_line(self, l):
     """nbdev's `NbdevLookup.link_line`, which links each backticked name it knows (`Learner`, `Resize()`) to its docs,
-    also for a call (`Resize(128)`: nbdev's pattern takes neither arguments nor spaces), and not inside a link's text
-    (nbdev would make `[[`Learner`](...)](url)`)"""
+    also for a call (`Resize(128)`: nbdev's pattern takes neither arguments nor spaces), for a `Learner` method named
+    bare or on `learn` (`learner_method`), and not inside a link's text (nbdev would make `[[`Learner`](...)](url)`)"""
     def link(m):
         if (n := _re_backticks.fullmatch(m[0])) and (res := self._link_sym(n)) != m[0]: return res
-        url = (name := called(m[1])) and self.doc(name)
+        url = ((name := called(m[1])) and self.doc(name)) or learner_method(self, m[1])
         return f'[`{m[1]}`]({url})' if url else m[0]
     parts = re.split(r'(\[[^\]\n]*\]\([^)\s]*\))', l)
     return ''.join(p if i % 2 else re.sub(r'`([^`\n]+)`', link, p) for i,p in enumerate(parts))
@@ -103,11 +127,38 @@ def _code_line(self, sym):
     line = _lineno(sym.removeprefix(py.removesuffix('.py').replace('/', '.') + '.'), py)
     return f'{gh}#L{line}' if line else gh
 
+
+def title_cell_rest(src):
+    """The markdown of a notebook's title cell `src` that isn't front matter, None where nothing is: nbdev's `_md2dict`
+    takes the first `# title` line, the first `> description` line and any `- key: value` lines, and its
+    `FrontmatterProc` drops the rest of the cell (a notebook's "A full run" line). The Colab badge goes too: the page
+    has the header's Colab button (`launch_buttons` in `CONF`) and the link under the description (`to_myst`)"""
+    fm = _md2dict(src)
+    if not fm: return None
+    lines,drop = src.splitlines(),set()
+    for pat in (r'#\s+\S.*', r'>\s+\S.*'):
+        drop |= set([i for i,l in enumerate(lines) if re.fullmatch(pat, l.rstrip())][:1])
+    if set(fm) - {'title', 'description'}: drop |= {i for i,l in enumerate(lines) if re.fullmatch(r'-\s+\S.*:.*\S', l.rstrip())}
+    drop |= {i for i,l in enumerate(lines) if COLAB_BADGE.fullmatch(l.strip())}
+    rest = re.sub(r'\n{3,}', '\n\n', '\n'.join(l for i,l in enumerate(lines) if i not in drop)).strip()
+    return rest or None
+
+
+def _keep_title_cell_rest(update):
+    "Wrap `FrontmatterProc._update`, which makes front matter of a cell and drops it, so that a title cell keeps what isn't front matter (`title_cell_rest`)"
+    def _update(self, f, cell):
+        rest = title_cell_rest(cell.source) if f is _md2dict and cell.get('source') else None
+        update(self, f, cell)
+        if cell.source is None and rest: cell.source = rest
+    return _update
+
+
 # At import, so that it holds in the processes `proc_nbs` spawns too: they import this script again as their `__main__`
 BasicMarkdownRenderer._repr_markdown_ = _class_as_class(BasicMarkdownRenderer._repr_markdown_)
 NbdevLookup.__init__.__defaults__ = (strip_libs(), None, None, None)
 NbdevLookup.link_line = _link_line
 NbdevLookup.code = _code_line
+FrontmatterProc._update = _keep_title_cell_rest(FrontmatterProc._update)
 
 
 def quarto_slug(title):
@@ -357,6 +408,7 @@ copyright = {copyright!r}
 extensions = ["myst_nb", "sphinx.ext.mathjax", "sphinx-mathjax-offline", "sphinx_copybutton", "sphinxext.opengraph"]
 nb_execution_mode = "off"
 nb_render_markdown_format = "myst"
+nb_merge_streams = True  # a cell's stdout in one box, not one per write (a `print` loop made 2-4 on resnet.html)
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "attrs_inline", "attrs_block"]
 myst_heading_anchors = 4
 myst_heading_slug_func = "docs.quarto_slug"
@@ -365,6 +417,7 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "warnings.txt"]
 html_theme = "sphinx_book_theme"
 html_title = {title!r}
 html_static_path = ["_static"]
+templates_path = ["_templates"]  # `HEADER_BUTTONS`, before the theme's own
 html_css_files = ["custom.css"]
 html_copy_source = False  # the download button offers the notebook itself, not MyST-NB's copy of nbdev's processed one
 html_theme_options = dict(
@@ -392,14 +445,16 @@ CSS = '''.colab-link { display: inline-block; padding: .2em .7em; border: 1px so
 @media (min-width: 992px) { .bd-sidebar-primary { flex: 0 0 15rem; width: 15rem; max-width: 15rem; } }
 @media (min-width: 1200px) {
   .bd-main .bd-content .bd-article-container { max-width: none; }
-  .bd-sidebar-secondary { flex: 0 0 14rem; width: 14rem; max-width: 14rem; padding: 0 1rem; }
+  .bd-sidebar-secondary { flex: 0 0 15rem; width: 15rem; max-width: 15rem; padding: 0 1rem; }
   .bd-main .bd-content .bd-article-container .bd-article { padding-left: 1.5rem; padding-right: 1.5rem; }
 }
 @media (min-width: 1700px) { .bd-main .bd-content .bd-article-container .bd-article { max-width: 80rem; } }
-/* A word too long for the line breaks rather than running past the window (at 390 px, the home page's inline
-   `pip install "resnet_nb[nbs] @ git+https://...git"`): Sphinx keeps each word of inline code in a `span.pre` that never wraps */
+/* A word too long for the line breaks rather than running past the window. Inline code breaks between its words
+   (Sphinx keeps each in a `span.pre`), never at a word's hyphen (`--data` as `--` / `data`): each word is one box that
+   goes to the next line whole, and only a word wider than the column (at 390 px, the home page's
+   `git+https://...git`) wraps inside its box, where it must */
 .bd-article { overflow-wrap: break-word; }
-.bd-article code.literal span.pre { white-space: normal; }
+.bd-article code.literal span.pre { display: inline-block; max-width: 100%; white-space: normal; overflow-wrap: break-word; }
 
 /* Code that is still wider than the column wraps instead of hiding its end, the rest of the line indented under its start */
 .bd-article div.highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -426,8 +481,9 @@ CSS = '''.colab-link { display: inline-block; padding: .2em .7em; border: 1px so
 .svg-figure { overflow-x: auto; max-width: 100%; }
 .svg-figure img { max-width: 100%; height: auto; background: white; }
 
-/* "On this page": a long name (`check_same_function`) breaks rather than running out of the sidebar */
-.bd-sidebar-secondary .toc-entry a { overflow-wrap: anywhere; }
+/* "On this page" (15rem, above) holds the longest names (`DeviceMixedPrecision`) whole; a longer one breaks rather than
+   running out of the sidebar, only where nothing else fits */
+.bd-sidebar-secondary .toc-entry a { overflow-wrap: break-word; }
 
 /* show_doc entries: "source" at the right of the name, as on nbdev's sites */
 section:has(> p.sd-source) { position: relative; }
@@ -437,21 +493,73 @@ section > :is(h3, h4) + p.sd-source + div.highlight-python { margin-top: 0; }
 '''
 
 
+# The theme's `article-header-buttons.html` (sphinx-book-theme 1.4.0, pinned in settings.ini), but a link button given
+# `download` (`_page_context` gives it to the ".ipynb" one) saves the file, named so, instead of opening it in a new tab:
+# the theme's link macro writes `target="_blank"` on every link and has no `download`
+HEADER_BUTTONS = '''{% from "../macros/buttons.html" import render_funcs, render_inner_html with context %}
+{% macro link(url, tooltip=None, tooltip_placement="bottom", icon=None, text=None, label=None, classes="", download=None) -%}
+{%- if download -%}
+<a href="{{ url }}" download="{{ download }}"
+   class="btn btn-sm{% if label %} btn-{{ label }}{% endif %}{% if classes %} {{ classes }}{% endif %}"
+   {% if tooltip %}title="{{ translate(tooltip) }}"{% endif %}
+   data-bs-placement="{{ tooltip_placement }}" data-bs-toggle="tooltip"
+>
+  {{ render_inner_html(icon, text) }}
+</a>
+{%- else -%}
+{{ render_funcs["link"](url, tooltip=tooltip, tooltip_placement=tooltip_placement, icon=icon, text=text, label=label, classes=classes) }}
+{%- endif -%}
+{%- endmacro %}
+{% macro group(buttons, icon, tooltip=None, label=None, classes="") -%}
+<div class="dropdown{% if label %} dropdown-{{ label }}{% endif %}{% if classes %} {{ classes }}{% endif %}">
+  <button class="btn dropdown-toggle" type="button" data-bs-toggle="dropdown" aria-expanded="false" aria-label="{{tooltip}}">
+    <i class="{{ icon }}"></i>
+  </button>
+  <ul class="dropdown-menu">
+      {%- for button in buttons %}
+      {% set bopts = button.copy() %}
+      {% set btype = bopts.pop("type") %}
+      <li>{{ (link if btype == "link" else render_funcs[btype])(classes="dropdown-item", tooltip_placement="left", **bopts) }}</li>
+      {% endfor %}
+  </ul>
+</div>
+{%- endmacro %}
+
+<div class="article-header-buttons">
+{%- for button in header_buttons -%}
+{% set bopts = button.copy() %}
+{% set btype = bopts.pop("type") %}
+{{ {"group": group, "link": link}.get(btype, render_funcs[btype])(**bopts) }}
+{%- endfor -%}
+
+{#- Extra theme buttons #}
+{% include "theme-switcher.html" %}
+{% include "search-button.html" %}
+{% include "toggle-secondary-sidebar.html" %}
+</div>
+'''
+
+
 class SlugIdsFirst(Transform):
     """Make each heading's slug (the anchor nbdev's links use: `_conv_block`) its section's first id, so that "On this
-    page" and the heading's own link use it too: MyST adds it as a second id (after `conv-block`). Where an entry has
-    the page's name (`ResNet` on resnet.html), the entry gets the anchor, not the page's title: nbdev's links mean it"""
+    page" and the heading's own link use it too: MyST adds it as a second id (after `conv-block`). Where a `show_doc`
+    entry has the name of a heading before it (`ResNet`, the page's title on resnet.html; the section "`get_learner`"
+    on learner.html), the entry gets the anchor (`#get_learner`, not `#get_learner-1`): nbdev's links mean it"""
     default_priority = 701  # just after MyST's `AddSlugIds`
     def apply(self, **kwargs):
         secs = list(self.document.findall(nodes.section))
-        top = secs[0] if secs else None
-        for sec in secs[1:]:
-            if top.get('slug') and sec.get('slug') == f"{top['slug']}-1" and top['slug'] in top['ids']:
-                a,b = top['slug'],sec['slug']
-                top['ids'] = [b if i == a else i for i in top['ids']]
+        entry = lambda sec: any('sd-source' in p['classes'] for p in sec.children if isinstance(p, nodes.paragraph))
+        by_slug = {sec['slug']: sec for sec in secs if sec.get('slug')}
+        for sec in secs:
+            m = re.fullmatch(r'(.+)-\d+', sec.get('slug') or '')
+            other = by_slug.get(m[1]) if m else None
+            if other is not None and entry(sec) and not entry(other) and other['slug'] in other['ids'] and sec['slug'] in sec['ids']:
+                a,b = other['slug'],sec['slug']
+                other['ids'] = [b if i == a else i for i in other['ids']]
                 sec['ids'] = [a if i == b else i for i in sec['ids']]
-                top['slug'],sec['slug'] = b,a
-                self.document.ids[a],self.document.ids[b] = sec,top
+                other['slug'],sec['slug'] = b,a
+                self.document.ids[a],self.document.ids[b] = sec,other
+                by_slug[a],by_slug[b] = sec,other
         slugs = getattr(self.document, 'myst_slugs', {})  # what links to `page.ipynb#slug` resolve to: now the slug itself
         for sec in secs:
             slug = sec.get('slug')
@@ -509,7 +617,7 @@ def _page_context(app, pagename, templatename, context, doctree):
             b['buttons'] = [o for o in b['buttons'] if o.get('label') != 'download-notebook-button']
         elif b.get('url'):
             if b.get('label') == 'download-source-button':
-                b['url'],b['tooltip'] = f"{context['pathto'](path, 1)}/{nb}.ipynb", 'Download the notebook'
+                b['url'],b['tooltip'],b['download'] = f"{context['pathto'](path, 1)}/{nb}.ipynb", 'Download the notebook', f'{nb}.ipynb'
             b['url'] = b['url'].replace(f'{path}/{pagename}.ipynb', f'{path}/{nb}.ipynb')
             if b.get('label') == 'source-file-button': b['url'] = b['url'].replace('?plain=1', '')  # GitHub shows a notebook rendered
     for b in context.get('header_buttons', []): fix(b)
@@ -519,8 +627,11 @@ def build(root=None):
     "Process `nbs/`, translate it for MyST-NB into `.sphinx_src/`, and render the site into `_docs/`"
     cfg = get_config()
     root = Path(root or cfg.config_path)
-    bad = [msg for f in sorted(nbglob(cfg.nbs_path, func=Path)) for msg in check(f)]
+    nbs = sorted(nbglob(cfg.nbs_path, func=Path))
+    bad = [msg for f in nbs for msg in check(f)]
     if bad: sys.exit('\n'.join(bad) + '\ndocs: saved outputs a reader must not see (see tools/check_outputs.py): rerun or clear those cells')
+    bad = [msg for f in nbs for msg in mixed_import_cells(f)]
+    if bad: sys.exit('\n'.join(bad) + '\ndocs: nbdev would run those cells, their code too, to build the docs')
     proc = proc_nbs(force=True)
     src = root/'.sphinx_src'
     shutil.rmtree(src, ignore_errors=True)
@@ -541,6 +652,8 @@ def build(root=None):
         git_url=cfg.git_url, branch=cfg.branch, nbs=cfg.nbs_path.name, description=cfg.description,
         notebooks={p: n for n,p in pages.items()}, site=f"{cfg.doc_host}{cfg.doc_baseurl}".rstrip('/') + '/'))
     (src/'_static'/'custom.css').write_text(CSS)
+    (src/'_templates').mkdir()
+    (src/'_templates'/'article-header-buttons.html').write_text(HEADER_BUTTONS)
     html_out = src/'_build'/'html'  # MyST-NB keeps its copies of the notebooks beside the output folder, so build inside `src`
     res = subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-d', str(src/'_build'/'doctrees'),
                           '-w', str(src/'warnings.txt'), str(src), str(html_out)])
