@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['RunError', 'json_text', 'write_views', 'save_run', 'read_run', 'nonfinite', 'epochs_kept', 'diverged', 'saving',
-           'Checkpoint', 'lock_holder', 'in_use', 'hold_folder', 'data_key', 'run_settings', 'check_out',
-           'takes_options', 'build_model', 'train_defaults', 'python_value', 'python_args', 'check_settings',
-           'check_args', 'check_run', 'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'StopOnNaN', 'inference_record',
-           'train', 'inference_dls', 'load_run', 'read_views', 'run_once', 'time_seconds', 'arg_parser', 'cli']
+           'Checkpoint', 'in_use', 'hold_folder', 'data_key', 'run_settings', 'check_out', 'takes_options',
+           'build_model', 'train_defaults', 'python_value', 'python_args', 'check_settings', 'check_args', 'check_run',
+           'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'StopOnNaN', 'inference_record', 'train', 'inference_dls',
+           'load_run', 'read_views', 'run_once', 'time_seconds', 'arg_parser', 'cli']
 
 # %% ../nbs/30_train.ipynb #a9726f10
 import argparse, errno, json, math, numbers, random, socket, warnings
@@ -123,69 +123,24 @@ class Checkpoint(Callback):
         with saving(self.path): save_run(self.learn, self.record)
 
 # %% ../nbs/30_train.ipynb #2dbe4dff
-_held = set()  # the lock files this process holds, as open file descriptors
-
-def _let_go_in_child():
-    "In a process forked from this one (a `DataLoader` worker), close the lock files, so that the lock ends with the process that took it"
-    for fd in _held: os.close(fd)
-    _held.clear()
-
-if hasattr(os, 'register_at_fork'): os.register_at_fork(after_in_child=_let_go_in_child)
-
-def lock_holder(lock):
-    "Who holds the lock file `lock`, in words (from what `hold_folder` wrote in it), or `None` where no running process holds it"
-    if not lock.exists(): return None
-    if fcntl is not None:
-        try: fd = os.open(lock, os.O_RDONLY)
-        except FileNotFoundError: return None
-        try: fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError: pass
-        else: return None  # nothing holds it: a killed run's
-        finally: os.close(fd)
-    try: h = json.loads(lock.read_text())
-    except (OSError, ValueError): return 'a process that has not written its name yet'
-    return f"process {h['pid']} on {h['host']}, started {h['started']}"
-
 def in_use(out, holder):
     "The `RunError` refusing a run into folder `out`, which `holder` (from `lock_holder`) holds"
     gone = '' if fcntl else f" (if that process is gone, delete {out/'run.lock'})"
     return RunError(f"{out} is in use by another run, {holder}: wait for it to end, or choose another --out{gone}")
-
-def _take(lock):
-    "Hold the lock file `lock` for this process and write who holds it in it; its open file descriptor"
-    while True:
-        if fcntl is None:
-            try: fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL)
-            except FileExistsError: raise in_use(lock.parent, lock_holder(lock)) from None
-            break
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT)
-        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise in_use(lock.parent, lock_holder(lock) or 'a process that has just ended') from None
-        try: same = os.path.samestat(os.fstat(fd), os.stat(lock))
-        except FileNotFoundError: same = False
-        if same: break
-        os.close(fd)  # the run that held it removed the file as it ended, after we opened it: take the new one
-    os.ftruncate(fd, 0)
-    os.write(fd, json.dumps(dict(pid=os.getpid(), host=socket.gethostname(), started=datetime.now().isoformat(timespec='seconds'))).encode())
-    _held.add(fd)
-    return fd
 
 @contextmanager
 def hold_folder(out):
     "Hold folder `out` for this process while in this context: make it if need be and take its lock file `run.lock` (see `lock_holder`), then remove the lock, and the folders made for it if nothing was written into them"
     made = [p for p in (out, *out.parents) if not p.exists()]
     out.mkdir(parents=True, exist_ok=True)
-    fd = None
+    taken = False
     try:
-        fd = _take(out/'run.lock')
+        try: take_lock(out/'run.lock')
+        except LockHeld as e: raise in_use(out, e.holder) from None
+        taken = True
         yield
     finally:
-        if fd is not None:
-            (out/'run.lock').unlink(missing_ok=True)  # before letting go, so that a run that opens it next finds no file
-            _held.discard(fd)
-            os.close(fd)
+        if taken: let_go(out/'run.lock')
         for p in made:
             try: p.rmdir()
             except OSError: break
