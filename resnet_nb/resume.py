@@ -194,15 +194,15 @@ class ResumeFit(Callback):
         except OSError as e:  # found now, not after an epoch's work
             raise ValueError(f"ResumeFit can't write in {self.file.parent} ({type(e).__name__}: {e.strerror or e}): "
                              "give the Learner a `path` or `model_dir` where it can") from None
-        self.lock = self.file.with_name(self.file.name + '.lock')
-        if holds(self.lock): let_go(self.lock)  # this process's own, from a fit it stopped
-        try: take_lock(self.lock)
+        self.lock_file = self.file.with_name(self.file.name + '.lock')
+        if holds(self.lock_file): let_go(self.lock_file)  # this process's own, from a fit it stopped
+        try: take_lock(self.lock_file)
         except LockHeld as e:
-            gone = '' if fcntl else f" (if that process is gone, delete {self.lock})"
+            gone = '' if fcntl else f" (if that process is gone, delete {self.lock_file})"
             raise ValueError(f"{self.file} is in use by another fit, {e.holder}: wait for it to end, or pass another `fname` to ResumeFit{gone}") from None
         try: self._resume()
         except BaseException:
-            let_go(self.lock)
+            let_go(self.lock_file)
             raise
 
     def _resume(self):
@@ -243,4 +243,5 @@ class ResumeFit(Callback):
                      **epoch_state(self.learn), losses=[float(o) for o in rec.losses], lrs=plain(list(rec.lrs)))
         atomic_write(self.file, partial(torch_save, state))
 
-    def after_fit(self): let_go(self.lock)
+    def after_fit(self):
+        if getattr(self, 'lock_file', None): let_go(self.lock_file)  # a fit cancelled before this callback's before_fit has none
