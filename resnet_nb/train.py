@@ -10,10 +10,8 @@ __all__ = ['RunError', 'json_text', 'write_views', 'save_run', 'read_run', 'nonf
            'load_run', 'read_views', 'run_once', 'time_seconds', 'arg_parser', 'cli']
 
 # %% ../nbs/30_train.ipynb #a9726f10
-import argparse, errno, json, math, numbers, random, socket, warnings
+import argparse, errno, json, math, numbers, random, warnings
 from contextlib import contextmanager, nullcontext
-from datetime import datetime
-from types import SimpleNamespace
 try: import fcntl
 except ImportError: fcntl = None  # Windows, where a run's lock is a plain file (see `hold_folder`)
 # fastai's own import compiles a few functions with torch.jit, which PyTorch 2.14 warns about: noise before every command's output
