@@ -20,15 +20,15 @@ def _conv_block(ni, nf, stride):
 # %% ../nbs/05_bottleneck.ipynb #e5ab68b5
 def resnet50(n_out=1000, c_in=3, pretrained=False):
     "ResNet-50: `ResNet` with 3, 4, 6 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
-    check_pretrained(pretrained)
+    check_model_args(n_out, c_in, pretrained)
     return ResNet(n_out, [3, 4, 6, 3], expansion=4, conv_block=_conv_block, c_in=c_in)
 
 def resnet101(n_out=1000, c_in=3, pretrained=False):
     "ResNet-101: `ResNet` with 3, 4, 23 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
-    check_pretrained(pretrained)
+    check_model_args(n_out, c_in, pretrained)
     return ResNet(n_out, [3, 4, 23, 3], expansion=4, conv_block=_conv_block, c_in=c_in)
 
 def resnet152(n_out=1000, c_in=3, pretrained=False):
     "ResNet-152: `ResNet` with 3, 8, 36 and 3 bottleneck blocks per stage and `expansion=4`, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
-    check_pretrained(pretrained)
+    check_model_args(n_out, c_in, pretrained)
     return ResNet(n_out, [3, 8, 36, 3], expansion=4, conv_block=_conv_block, c_in=c_in)

@@ -12,21 +12,36 @@ from .resblock import *
 from .resnet import *
 from .bottleneck import *
 
+# %% ../nbs/06_models.ipynb #e6b84362
+def _check_one_input(block, args, name):
+    "Forward pre-hook: raise a `ValueError` naming the fix if `block`'s first convolution and its 1x1 shortcut expect different input channels"
+    a,b = block.convs[0][0].in_channels,block.idconv[0].in_channels
+    if a != b:
+        raise ValueError(f"`{name}`'s first `ResBlock` reads the image twice, in its first convolution (for {a} channel{'s'*(a!=1)}) and its 1x1 shortcut (for {b}), "
+                         f"and fastai's `n_in` changed only the first: build the net for {a} channel{'s'*(a!=1)} instead, "
+                         f"`vision_learner(dls, partial({name}, c_in={a}), pretrained=False)` or `get_learner(dls, {name}(dls.c, c_in={a}))`")
+
+def _reads_image_once(model, name):
+    "Give `model`'s first `ResBlock`, which reads the image, `_check_one_input` as a forward pre-hook"
+    first = next(m for m in model.modules() if isinstance(m, ResBlock))
+    first.register_forward_pre_hook(partial(_check_one_input, name=name))
+    return model
+
 # %% ../nbs/06_models.ipynb #cf23220e
 def fcn(n_out=1000, c_in=3, pretrained=False):
     "The chapter's fully convolutional net, `get_model` of `block`s, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
-    check_pretrained(pretrained)
+    check_model_args(n_out, c_in, pretrained)
     return get_model(n_out, block, c_in=c_in)
 
 def resblock(n_out=1000, c_in=3, pretrained=False):
     "`get_model` of `one_resblock`s, one stride-2 `ResBlock` per stage, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
-    check_pretrained(pretrained)
-    return get_model(n_out, one_resblock, c_in=c_in)
+    check_model_args(n_out, c_in, pretrained)
+    return _reads_image_once(get_model(n_out, one_resblock, c_in=c_in), 'resblock')
 
 def resblock2(n_out=1000, c_in=3, pretrained=False):
     "`get_model` of `two_resblocks`, two `ResBlock`s per stage, for `n_out` classes and `c_in` input channels; `pretrained` must be `False`"
-    check_pretrained(pretrained)
-    return get_model(n_out, two_resblocks, c_in=c_in)
+    check_model_args(n_out, c_in, pretrained)
+    return _reads_image_once(get_model(n_out, two_resblocks, c_in=c_in), 'resblock2')
 
 # %% ../nbs/06_models.ipynb #8489bb56
 archs = dict(
