@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['imagenette_names', 'deep_modes', 'rgb_modes', 'imagenette_label', 'get_data', 'is_quick', 'quick', 'quick_dir',
-           'split_images', 'balanced_subset', 'get_image_subset', 'data_path', 'open_rgb', 'PILImageRGB',
+           'split_images', 'balanced_subset', 'get_image_subset', 'data_path', 'open_rgb', 'PILImageRGB', 'PILImageL',
            'check_images', 'check_batches', 'check_flip_only', 'load_image', 'image_tensors', 'tensor_data']
 
 # %% ../nbs/00_data.ipynb #8de1df81
@@ -12,6 +12,7 @@ from fastai.vision.all import *
 
 # %% ../nbs/00_data.ipynb #8c084727
 from fastdownload.core import urldest
+from fastai.data.transforms import _get_files
 import unicodedata
 from PIL import ImageOps
 from torch.utils.data import TensorDataset
@@ -79,12 +80,58 @@ def quick_dir(full):
     "Folder `full` for a full run; in quick mode a new, empty temporary folder instead, so that a test never reads or writes over saved runs"
     return Path(tempfile.mkdtemp(prefix='resnet_nb_quick_')) if is_quick() else Path(full)
 
+# %% ../nbs/00_data.ipynb #5e0d6a1c
+def _plain(name):
+    "Whether folder name `name` is printable ASCII without a backslash, its words apart by single spaces: what a message can show as it is"
+    return all(w and all('!' <= c <= '~' and c != '\\' for c in w) for w in name.split(' '))
+
+def _code(c):
+    "Character `c` by its code point, as a Python string writes it: `\\xa0`, `\\u200b`, `\\U0001f600`"
+    n = ord(c)
+    return f'\\x{n:02x}' if n < 0x100 else f'\\u{n:04x}' if n < 0x10000 else f'\\U{n:08x}'
+
+def _shown(name, fmt='{}'):
+    "Folder name `name` in a message, in `fmt`; unless `_plain`, spelt out too, in quotes, every character but printable ASCII (and every space but one between two words) by its code point"
+    if _plain(name): return fmt.format(name)
+    keep = lambda i,c: '!' <= c <= '~' and c not in "\\'" or c == ' ' and 0 < i < len(name)-1 and name[i-1] != ' ' != name[i+1]
+    spelt = "'" + ''.join(c if keep(i, c) else _code(c) for i,c in enumerate(name)) + "'"
+    # a name with invisible characters or odd spaces is shown spelt out only: its raw form would look like another name
+    return f'{fmt.format(name)} ({spelt})' if name.isprintable() else spelt
+
+def _alike_note(names):
+    "A sentence for a message that lists folder `names`: which of them differ only in invisible characters, spaces or character width, and that names that look the same are different; '' if all are `_plain`"
+    if all(map(_plain, names)): return ''
+    look = lambda o: ' '.join(unicodedata.normalize('NFKC', ''.join(c for c in o if unicodedata.category(c) != 'Cf')).split())
+    alike = [' and '.join(map(_shown, g)) for g in groupby(sorted(names), look).values() if len(g) > 1]
+    return (''.join(f' {o} look alike but are different names.' for o in alike) +
+            " Names in quotes are spelt out, each character but printable ASCII by its code point: names that look the same"
+            " but are spelt differently are different folders. Rename them to one spelling.")
+
 # %% ../nbs/00_data.ipynb #f6ed2e69
+def _loops(link):
+    "Whether link `link` leads to the folder that holds it or to one above it, so that following it walks in a circle"
+    here,there = Path(os.path.realpath(os.path.dirname(link))),Path(os.path.realpath(link))
+    return there == here or there in here.parents
+
+def _images_in(top, follow):
+    "Image files under folder `top` by fastai's `get_image_files` rules (no hidden files or folders, `os.walk`'s order); links to folders followed only directly inside `top`, and only if `follow` and they don't `_loops`"
+    res = L()
+    for p,d,f in os.walk(top, followlinks=follow):
+        d[:] = [o for o in d if not o.startswith('.') and not (os.path.islink(q := os.path.join(p, o)) and (not follow or p != os.fspath(top) or _loops(q)))]
+        res += _get_files(p, f, image_extensions)
+    return res
+
 def _read_and_stray(path, splits):
-    "The images under `path` directly inside a `<split>/<class>/` folder of `splits`, and all the others, each in `get_image_files`'s order"
-    files = get_image_files(path)
-    read = lambda f: len(p := f.relative_to(path).parts) == 3 and p[0] in splits
-    return files.filter(read),files.filter(lambda f: not read(f))
+    "The images under `path` directly inside a `<split>/<class>/` folder of `splits`, and all the others; only `splits` are walked through links (to class folders), every other folder without following one"
+    read,stray = L(),L()
+    with os.scandir(path) as entries: entries = list(entries)
+    for e in entries:
+        if e.name.startswith('.'): continue
+        if not e.is_dir(): stray += _get_files(path, [e.name], image_extensions)
+        elif e.name in splits and not (e.is_symlink() and _loops(e.path)):
+            for f in _images_in(e.path, follow=True): (read if f.parent.parent == Path(e.path) else stray).append(f)
+        elif not e.is_symlink(): stray += _images_in(e.path, follow=False)
+    return read,stray
 
 def split_images(path, splits=('train', 'val')):
     "The images directly inside a class folder of each of `splits` in `path` (`train/<class>/*`, `val/<class>/*`): the only ones read"
@@ -96,7 +143,7 @@ def _stray_message(path, stray, splits):
     for f in stray:
         p = f.relative_to(path).parts
         where[p[0] if len(p) == 1 else '/'.join(p[:3] if p[0] in splits and len(p) > 3 else p[:1]) + '/'] += 1
-    places = [f'{k} ({n})' for k,n in sorted(where.items())]
+    places = [f'{_shown(k)} ({n})' for k,n in sorted(where.items())]
     more = f' and {len(places) - 8} more places' if len(places) > 8 else ''
     layout = ' and '.join(f'`{o}/<class>/`' for o in splits)
     return (f"{path}: only the images directly inside {layout} are read; ignored {len(stray)} other image{'s'*(len(stray) != 1)}, "
@@ -142,20 +189,22 @@ def data_path(source, splits=('train', 'val')):
     for split in splits:
         classes[split] = {unicodedata.normalize('NFC', f.parent.name) for f in files if f.parent.parent.name == split}
         if not classes[split]:
-            there = sorted(f'`{o.name}/`' for o in path.iterdir() if o.is_dir() and not o.name.startswith('.'))
+            dirs = [o.name for o in path.iterdir() if o.is_dir() and not o.name.startswith('.')]
+            there = [_shown(o + '/', '`{}`') for o in sorted(dirs)]
             held = f" ({path} holds {', '.join(there[:10])}{', ...' if len(there) > 10 else ''})" if there else ''
             raise FileNotFoundError(f"{path/split} has no images: expected one folder of images per class in each of "
-                                    f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`{held}.")
+                                    f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`{held}.{_alike_note({*dirs, split})}")
     every = set.union(*classes.values())
-    gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(sorted(every - c))})" for s,c in classes.items() if every - c]
+    note = _alike_note(every - set.intersection(*classes.values()))
+    gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(map(_shown, sorted(every - c)))})" for s,c in classes.items() if every - c]
     if gaps and url:
         raise FileNotFoundError(f"{'; '.join(gaps)}: the archive was unpacked only in part. Delete {path} and run again to unpack it afresh.")
     unseen = sorted(every - classes[splits[0]])
     if unseen:
         raise FileNotFoundError(f"{'; '.join(gaps)}: the model can't be trained on a class that {path/splits[0]} lacks, nor "
-                                f"validated on its images ({', '.join(unseen)}). Give {path/splits[0]} a folder for every class.")
+                                f"validated on its images ({', '.join(map(_shown, unseen))}). Give {path/splits[0]} a folder for every class.{note}")
     if gaps: warnings.warn(f"{'; '.join(gaps)}: a class missing from the validation images is never measured. "
-                           "Give every split a folder for every class.")
+                           f"Give every split a folder for every class.{note}")
     if stray: warnings.warn(_stray_message(path, stray, splits))
     return path
 
@@ -163,23 +212,25 @@ def data_path(source, splits=('train', 'val')):
 deep_modes = ('I;16', 'I;16L', 'I;16B', 'I;16N')
 rgb_modes = ('1', 'L', 'LA', 'La', 'P', 'PA', 'RGB', 'RGBA', 'RGBa', 'RGBX', 'CMYK', 'YCbCr') + deep_modes
 
-def _rgb(im, name):
-    "PIL image `im` by `open_rgb`'s rules: its mode checked, upright by its EXIF orientation, 16-bit scaled by 1/257, 8-bit RGB; `name` says what it is in an error"
+def _rgb(im, name, mode='RGB'):
+    "PIL image `im` by `open_rgb`'s rules: its mode checked, upright by its EXIF orientation, 16-bit scaled by 1/257, 8-bit RGB, then `mode`; `name` says what it is in an error"
     if im.mode not in rgb_modes:
-        raise ValueError(f"{name} is a mode {im.mode} image, which has no faithful 8-bit RGB version: convert it to 8 or 16 bits per channel (PNG or JPEG)")
+        raise ValueError(f"{name} is a mode {im.mode} image, which has no faithful 8-bit {mode} version: convert it to 8 or 16 bits per channel (PNG or JPEG)")
     im = ImageOps.exif_transpose(im)
     if im.mode in deep_modes: im = Image.fromarray((np.asarray(im)/257).round().astype(np.uint8))
-    return im.convert('RGB')
+    # grey by way of RGB, so that an image's grey is the grey of its RGB version whatever its mode
+    if im.mode != mode: im = im.convert('RGB')
+    return im if im.mode == mode else im.convert(mode)
 
-def open_rgb(fn, draft=None):
-    "Image file `fn` as an 8-bit RGB `PIL.Image.Image`, upright by its EXIF orientation, 16-bit images scaled by 1/257; JPEGs decoded near `draft` (w, h) if given"
+def open_rgb(fn, draft=None, mode='RGB'):
+    "Image file `fn` (a path or an open file) as an 8-bit RGB `PIL.Image.Image`, or grey with `mode='L'`, upright by its EXIF orientation, 16-bit images scaled by 1/257; JPEGs decoded near `draft` (w, h) if given"
     with Image.open(fn) as im:
         if draft and im.mode in rgb_modes: im.draft('RGB', draft)
-        return _rgb(im, fn)
+        return _rgb(im, fn if isinstance(fn, (str, os.PathLike)) else 'The image file read from memory', mode)
 
 # %% ../nbs/00_data.ipynb #e3100838
-def _memory_rgb(o):
-    "PIL image, array or tensor `o` by `open_rgb`'s rules; an array is (h, w) or (h, w, c), a tensor too unless its first dim is 1 to 4 and its last isn't: then (c, h, w)"
+def _memory_rgb(o, mode='RGB'):
+    "PIL image, array or tensor `o` by `open_rgb`'s rules, made `mode`; an array is (h, w) or (h, w, c), a tensor too unless its first dim is 1 to 4 and its last isn't: then (c, h, w)"
     what = f"{'A tensor' if isinstance(o, Tensor) else 'An array'} of shape {tuple(o.shape)} and type {o.dtype}" if isinstance(o, (Tensor, ndarray)) else 'A PIL image'
     if isinstance(o, Tensor):
         o = o.detach().cpu()
@@ -191,16 +242,25 @@ def _memory_rgb(o):
             raise ValueError(f"{what} is not an image: give (height, width) or (height, width, channels) with 1 to 4 channels, or a (channels, height, width) tensor")
         if o.dtype == np.bool_: o = o.astype(np.uint8)*255
         elif o.dtype.kind == 'u' and o.dtype.itemsize == 2: o = (o/257).round().astype(np.uint8)
-        elif o.dtype != np.uint8: raise ValueError(f"{what} has no faithful 8-bit RGB version: give 8-bit (uint8) or 16-bit (uint16) values")
+        elif o.dtype != np.uint8: raise ValueError(f"{what} has no faithful 8-bit {mode} version: give 8-bit (uint8) or 16-bit (uint16) values")
         o = Image.fromarray(np.ascontiguousarray(o))
-    return _rgb(o, what)
+    return _rgb(o, what, mode)
 
 class PILImageRGB(PILImage):
     "fastai's `PILImage`, every input (file, bytes, PIL image, array, tensor) made 8-bit RGB by `open_rgb`'s rules: upright by EXIF orientation, 16-bit scaled to 8 bits, unfaithful modes refused"
     @classmethod
-    def create(cls, fn:Path|str|Tensor|ndarray|bytes|Image.Image, **kwargs):
-        if isinstance(fn, bytes): fn = io.BytesIO(fn)
-        return cls(_memory_rgb(fn) if isinstance(fn, (Image.Image, ndarray, Tensor)) else open_rgb(fn))
+    def create(cls, fn:Path|str|Tensor|ndarray|bytes|bytearray|memoryview|io.IOBase|Image.Image, **kwargs):
+        "An image of `cls`'s mode (its `_open_args`) from `fn`: a file's path, an open file or its bytes, a PIL image, an array or a tensor"
+        # the annotation names every type taken: fastai's `test_dl`, and so `predict`, refuses the others
+        mode = cls._open_args['mode']
+        if isinstance(fn, (bytes, bytearray, memoryview)): fn = io.BytesIO(bytes(fn))
+        if isinstance(fn, (Image.Image, ndarray, Tensor)): return cls(_memory_rgb(fn, mode))
+        if not isinstance(fn, (str, os.PathLike)) and not hasattr(fn, 'read'):
+            raise TypeError(f"A {type(fn).__name__} is not an image: give a file's path or bytes, a PIL image, an array or a tensor")
+        return cls(open_rgb(fn, mode=mode))
+
+class PILImageL(PILImageRGB, PILImageBW):
+    "fastai's `PILImageBW` (one grey channel, shown in greys) made by `PILImageRGB.create`: every input 8-bit grey (mode `L`) by `open_rgb`'s rules"
 
 # %% ../nbs/00_data.ipynb #c0d5040f
 def _problem(fn):

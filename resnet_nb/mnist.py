@@ -11,12 +11,12 @@ from .data import *
 
 # %% ../nbs/13_mnist_fcn.ipynb #33e772ea
 def get_mnist(bs=256):
-    "MNIST `DataLoaders` as in chapter 13: one grey channel, split by the `training` and `testing` folders (only their `<class>/*` images are read, `split_images`); a balanced subset in quick mode"
+    "MNIST `DataLoaders` as in chapter 13: one grey channel (`PILImageL`), split by the `training` and `testing` folders (only their `<class>/*` images are read, `split_images`); a balanced subset in quick mode"
     splits = ('training', 'testing')
     path = data_path(URLs.MNIST, splits)
     files = get_image_subset(path, n_train=50, n_valid=20, valid_name='testing', train_name='training') if is_quick() else split_images(path, splits)
     return DataBlock(
-        blocks=(ImageBlock(cls=PILImageBW), CategoryBlock), splitter=GrandparentSplitter(*splits),
+        blocks=(ImageBlock(cls=PILImageL), CategoryBlock), splitter=GrandparentSplitter(*splits),
         get_y=parent_label, batch_tfms=Normalize(),
     ).dataloaders(files, bs=bs)
 
