@@ -112,10 +112,10 @@ def take_lock(lock):
     lock = Path(lock)
     while True:
         if fcntl is None:
-            try: fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+            try: fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
             except FileExistsError: raise LockHeld(lock, lock_holder(lock)) from None
             break
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)  # as `open` makes a file (`os.open` would make it executable)
         try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
@@ -124,8 +124,13 @@ def take_lock(lock):
         except FileNotFoundError: same = False
         if same: break
         os.close(fd)  # its holder removed the file as it ended, after we opened it: take the new one
-    os.ftruncate(fd, 0)
-    os.write(fd, json.dumps(dict(pid=os.getpid(), host=socket.gethostname(), started=datetime.now().isoformat(timespec='seconds'))).encode())
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps(dict(pid=os.getpid(), host=socket.gethostname(), started=datetime.now().isoformat(timespec='seconds'))).encode())
+    except BaseException:  # a full disk: leave no file that names nobody, and no lock this process can't let go of
+        lock.unlink(missing_ok=True)
+        os.close(fd)
+        raise
     _held[os.path.realpath(lock)] = fd
 
 def holds(lock):

@@ -4,13 +4,13 @@
 
 # %% auto #0
 __all__ = ['RunError', 'json_text', 'write_views', 'save_run', 'read_run', 'nonfinite', 'epochs_kept', 'diverged', 'saving',
-           'Checkpoint', 'in_use', 'hold_folder', 'data_key', 'run_settings', 'check_out', 'takes_options',
-           'build_model', 'train_defaults', 'python_value', 'python_args', 'check_settings', 'check_args', 'check_run',
-           'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'StopOnNaN', 'inference_record', 'train', 'inference_dls',
-           'load_run', 'read_views', 'run_once', 'time_seconds', 'arg_parser', 'cli']
+           'Checkpoint', 'time_seconds', 'in_use', 'hold_folder', 'data_key', 'run_settings', 'check_out',
+           'takes_options', 'build_model', 'train_defaults', 'python_value', 'python_args', 'check_settings',
+           'check_args', 'check_run', 'broadcast_on_cpu', 'WholeDL', 'ValidateWhole', 'StopOnNaN', 'inference_record',
+           'train', 'inference_dls', 'load_run', 'read_views', 'run_once', 'arg_parser', 'cli']
 
 # %% ../nbs/30_train.ipynb #a9726f10
-import argparse, errno, json, math, numbers, random, warnings
+import argparse, errno, json, math, numbers, random, re, warnings
 from contextlib import contextmanager, nullcontext
 try: import fcntl
 except ImportError: fcntl = None  # Windows, where a run's lock is a plain file (see `hold_folder`)
@@ -53,12 +53,12 @@ def save_run(learn, record):
     atomic_write(learn.path/'checkpoint.pth', partial(torch_save, {'model': get_model(learn.model).state_dict(), 'opt': opt}))
     write_views(learn.path, record)
 
-def read_run(path):
-    "The record of the run in folder `path`, read from its `checkpoint.pth`"
+def read_run(path, fix="start a new run in another --out"):
+    "The record of the run in folder `path`, read from its `checkpoint.pth`; an error says what is wrong and the `fix`"
     ckpt = Path(path)/'checkpoint.pth'
     try: run = torch.load(ckpt, map_location='cpu', mmap=True).get('opt', {}).get('run')
-    except Exception as e: raise ValueError(f"{ckpt} can't be read as a checkpoint ({type(e).__name__}: {e}): start a new run in another --out") from e
-    if run is None: raise ValueError(f"{ckpt} holds no record of a run (resnet_nb_train did not write it): start a new run in another --out")
+    except Exception as e: raise ValueError(f"{ckpt} can't be read as a checkpoint ({type(e).__name__}: {e}): {fix}") from e
+    if run is None: raise ValueError(f"{ckpt} holds no record of a run (resnet_nb_train did not write it): {fix}")
     return run
 
 # %% ../nbs/30_train.ipynb #8f3be6e1
@@ -82,23 +82,53 @@ def diverged(out, what, lr=None):
     return RunError(f"{what}, so the run stopped: its checkpoint of {kept[0]} epoch{'s'*(kept[0] != 1)} in {out} is kept, "
                     f"and resuming it would go the same way: start again with {lower} in another --out")
 
+def _listed(names):
+    "`names` as a list in words: 'a', 'a and b', 'a, b and c'"
+    return ' and '.join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+def _views_held(out):
+    "How many epochs `checkpoint.json` and `history.csv` in folder `out` hold, each `None` where it is missing or can't be read"
+    count = {'checkpoint.json': lambda p: json.loads(p.read_text())['epochs_done'], 'history.csv': lambda p: len(pd.read_csv(p))}
+    held = {}
+    for name,f in count.items():
+        try: held[name] = f(out/name)
+        except Exception: held[name] = None
+    return held
+
+def _kept_files(out, fix, elsewhere=False):
+    "What the run's files in folder `out` hold, read from them, and how the run goes on after `fix`, in words; `elsewhere`: another disk would do"
+    kept = epochs_kept(out)
+    if not kept: return f"nothing of the run is saved yet: {fix}{' or choose an --out on another disk' if elsewhere else ''}, then run the command again"
+    done,epochs = kept
+    finished = bool(epochs) and done >= epochs
+    held = _views_held(out)
+    agree,behind = [k for k,v in held.items() if v == done],[k for k,v in held.items() if v != done]
+    what = f"all {done} epochs" if finished else f"{done} of {epochs} epochs" if epochs else f"{done} epoch{'s'*(done != 1)}"
+    said = [f"{_listed(['checkpoint.pth', *agree])} hold{'s'*(not agree)} {what}"]
+    for k in behind:
+        v = held[k]
+        if v is None: said.append(f"{k} is missing" if not (out/k).exists() else f"{k} can't be read")
+        else: said.append(f"checkpoint.json says {v}" if k == 'checkpoint.json' else f"history.csv has {v} row{'s'*(v != 1)}")
+    then = [f"rewrites {_listed(behind)} from checkpoint.pth"] if behind else []
+    if finished and not (out/'summary.json').exists():
+        said.append('summary.json is not written')
+        then.append('writes summary.json')
+    elif epochs and not finished: then.append(f"trains the other {epochs - done} epoch{'s'*(epochs - done != 1)}")
+    return f"{_listed(said)}: {fix}, then run the same command with --resume" + (f", which {' and '.join(then)}" if then else '')
+
 @contextmanager
 def saving(out):
-    "Turn an `OSError` raised while writing the run's files into `out` (a full disk, a file-size limit) into a one-line `RunError`: the cause, what is intact and the fix"
+    "Turn an `OSError` raised while writing the run's files into `out` (a full disk, a file-size limit) into a one-line `RunError`: the cause, what each file holds, read from the folder, and the fix"
     try: yield
     except OSError as e:
         cause = e.strerror or str(e)
         if e.errno in errno.errorcode: cause += f' ({errno.errorcode[e.errno]})'
-        fix = {errno.ENOSPC: 'free some space', errno.EDQUOT: 'free some space in your quota',
-               errno.EFBIG: 'raise the file-size limit (`ulimit -f`)'}.get(e.errno, 'mend that')
-        kept = epochs_kept(out)
-        if not kept: now = f"no checkpoint was written yet: {fix}, then run the same command again"
-        elif kept[1] and kept[0] >= kept[1]: now = f"all {kept[0]} epochs are in its checkpoint and history.csv, only the summary is missing"
-        else: now = f"its checkpoint of {kept[0]} of {kept[1]} epochs is intact: {fix}, then run the same command with --resume"
-        raise RunError(f"writing the run's files into {out} failed ({cause}); {now}") from e
+        space = {errno.ENOSPC: 'free some space', errno.EDQUOT: 'free some space in your quota'}
+        fix = {**space, errno.EFBIG: 'raise the file-size limit (`ulimit -f`)'}.get(e.errno, 'mend that')
+        raise RunError(f"writing the run's files into {out} failed ({cause}); {_kept_files(out, fix, elsewhere=e.errno in space)}") from e
 
 class Checkpoint(Callback):
-    "Add each epoch's row to the run's `record` and save it with model and optimizer (`save_run`, in rank 0), unless they hold a NaN or an infinity; on resume, restore its random states and smoothed loss"
+    "Add each epoch's row to the run's `record` and save it with model and optimizer (`save_run`, in rank 0), unless they hold a NaN or an infinity; on resume, show the saved rows of the epochs it skips and restore its random states and smoothed loss"
     order = Recorder.order + 1  # after the Recorder has the epoch's row
     def __init__(self, record): self.record = record
     def before_fit(self):
@@ -110,6 +140,13 @@ class Checkpoint(Callback):
         set_epoch_state(self.learn, self.record)
         self.resuming = False
 
+    def after_cancel_epoch(self):
+        if self.epoch >= self.record['epochs_done']: return
+        # an epoch that a resumed run skips: without its saved row the Recorder would log an empty one, timed 00:00
+        row,rec = self.record['history'][self.epoch],self.recorder
+        rec.log = L(row.get(k) for k in rec.metric_names if k != 'time')
+        if 'time' in row: rec.start_epoch = time.time() - time_seconds(row['time'])
+
     def after_epoch(self):
         if self.epoch < self.record['epochs_done']: return  # an epoch that a resumed run skips
         bad = nonfinite(get_model(self.model).state_dict()) + nonfinite(self.opt.state_dict())
@@ -120,6 +157,11 @@ class Checkpoint(Callback):
         if rank_distrib(): return
         with saving(self.path): save_run(self.learn, self.record)
 
+# %% ../nbs/30_train.ipynb #849a477e
+def time_seconds(t):
+    "Seconds in fastai's `time` column, `'mm:ss'` or `'h:mm:ss'`"
+    return sum(int(o)*60**i for i,o in enumerate(reversed(t.split(':'))))
+
 # %% ../nbs/30_train.ipynb #2dbe4dff
 def in_use(out, holder):
     "The `RunError` refusing a run into folder `out`, which `holder` (from `lock_holder`) holds"
@@ -128,19 +170,21 @@ def in_use(out, holder):
 
 @contextmanager
 def hold_folder(out):
-    "Hold folder `out` for this process while in this context: make it if need be and take its lock file `run.lock` (see `lock_holder`), then remove the lock, and the folders made for it if nothing was written into them"
+    "Hold folder `out` for this process while in this context: make it if need be and take its lock file `run.lock` (see `lock_holder`), then remove the lock, and the folders made for it if nothing was written into them; a write that fails here (a full disk) ends it in `saving`'s one line"
     made = [p for p in (out, *out.parents) if not p.exists()]
-    out.mkdir(parents=True, exist_ok=True)
     taken = False
     try:
-        try: take_lock(out/'run.lock')
-        except LockHeld as e: raise in_use(out, e.holder) from None
+        with saving(out):  # the run's first writes, where a full disk shows first
+            out.mkdir(parents=True, exist_ok=True)
+            try: take_lock(out/'run.lock')
+            except LockHeld as e: raise in_use(out, e.holder) from None
         taken = True
         yield
     finally:
         if taken: let_go(out/'run.lock')
         for p in made:
             try: p.rmdir()
+            except FileNotFoundError: continue  # a folder a failed `mkdir` did not make
             except OSError: break
 
 # %% ../nbs/30_train.ipynb #d9dda505
@@ -224,7 +268,7 @@ def check_args(args):
     check_run(out, args)
 
 def check_run(out, args, holding=False):
-    "Raise an error naming the fix unless folder `out` can take the run of `train`'s `args`: held by no other run, and a new run where there is no checkpoint, or with `resume` the same run, unfinished; `holding`: this process holds the folder"
+    "Raise an error naming the fix unless folder `out` can take the run of `train`'s `args`: held by no other run, and a new run where there is no checkpoint, or with `resume` the same run, unfinished or without its summary; `holding`: this process holds the folder"
     a = AttrDict(args)
     if not (holding or rank_distrib()):  # a data-parallel run's other processes leave the folder to rank 0, which holds it
         holder = lock_holder(out/'run.lock')
@@ -240,12 +284,9 @@ def check_run(out, args, holding=False):
     done,was = run['epochs_done'],run['settings']
     if a.epochs < done: raise ValueError(f"--resume: --epochs {a.epochs} is below the {done} epochs already run in {out}: "
                                          "resume with the run's own --epochs")
-    if done >= was['epochs']:
-        if not rank_distrib(): write_views(out, run)  # a stop after the last save may have left them behind the checkpoint
-        summary = out/'summary.json'
-        where = f"summary in {summary}" if summary.exists() else f"the run stopped before its summary; its history is in {out/'history.csv'}"
+    if done >= was['epochs'] and (out/'summary.json').exists():  # without its summary, `train` resumes it to write that
         raise ValueError(f"--resume: {done} of {was['epochs']} epochs are already done in {out} (accuracy {run['history'][-1]['accuracy']:.1%}, "
-                         f"{where}): nothing to resume; to train longer, start a new run with more --epochs in another --out")
+                         f"summary in {out/'summary.json'}): nothing to resume; to train longer, start a new run with more --epochs in another --out")
     try: check_settings(out, was, args)
     except ValueError as e: raise ValueError(f"--resume: {e}") from None
 
@@ -342,15 +383,19 @@ def train(
         learn = get_learner(dls, model, precision=a.precision, opt_func=opt_funcs[a.opt], loss_func=loss,
                             metrics=[accuracy, AvgMetric(partial(top_k_accuracy, k=k))], cbs=cbs, path=out, model_dir='.')
         if a.resume: learn.load('checkpoint', with_opt=True)
-        start = time.perf_counter()
-        gpu = torch.cuda.is_available()
-        with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu), (nullcontext() if gpu else broadcast_on_cpu()):
-            schedules[a.sched](learn, a.epochs, a.lr, wd=a.wd, start_epoch=done)
+        start,ran = time.perf_counter(),a.epochs - done
+        if ran:  # none where a finished run is resumed only to write its summary
+            gpu = torch.cuda.is_available()
+            with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu), (nullcontext() if gpu else broadcast_on_cpu()):
+                schedules[a.sched](learn, a.epochs, a.lr, wd=a.wd, start_epoch=done)
         learn.remove_cbs(cbs[:3])  # so that validating or predicting with the returned `Learner` leaves the run's files alone
-        if cbs[2].stopped: raise diverged(out, cbs[2].stopped, a.lr)
-        secs,last,ran = time.perf_counter() - start,cbs[0].record['history'][-1],a.epochs - done
+        if ran and cbs[2].stopped: raise diverged(out, cbs[2].stopped, a.lr)
+        history = cbs[0].record['history']
+        # timed here, or, for a summary written late, from the times of the history's rows (whole seconds)
+        secs,timed = (time.perf_counter() - start,ran) if ran else (sum(time_seconds(r['time']) for r in history),len(history))
+        last = history[-1]
         summary = dict(accuracy=last['accuracy'], top_k_accuracy=last['top_k_accuracy'], top_k=k, valid_loss=last['valid_loss'], epochs=a.epochs,
-                       epochs_run=ran, data=dls.used, seconds_per_epoch=secs/ran, train_images_per_second=len(dls.train_ds)*ran/secs,
+                       epochs_run=ran, data=dls.used, seconds_per_epoch=secs/timed, train_images_per_second=len(dls.train_ds)*timed/secs if secs else None,
                        hardware=hardware(), precision=learn.precision, processes=max(num_distrib(), 1), quick=is_quick(),
                        torch=torch.__version__, args=dict(a))
         if not rank_distrib():
@@ -370,7 +415,12 @@ def inference_dls(inference):
 def load_run(out):
     "A `Learner` that labels images as the run in folder `out` does, from its checkpoint alone: the model its record names, its weights, and its classes and transforms (`inference_dls`)"
     out = Path(out).expanduser()
-    inf = read_run(out).get('inference')
+    fix = "give load_run a run's folder (resnet_nb_train's --out) with its checkpoint.pth"
+    if not (out/'checkpoint.pth').exists():
+        if out.is_file(): raise ValueError(f"{out} is a file: {fix}")
+        if (out/'checkpoint.json').exists(): raise ValueError(f"{out} holds a run's results but not its checkpoint.pth, whose weights labelling needs: {fix}")
+        raise ValueError(f"there is no checkpoint.pth in {out}: {fix}")
+    inf = read_run(out, fix).get('inference')
     if inf is None: raise ValueError(f"{out}'s checkpoint was saved before runs recorded their classes, so it can't label images: train it again")
     model = build_model(inf['arch'], len(inf['vocab']), act=inf['act'], sa=inf['sa'], pool=inf['pool'])
     return get_learner(inference_dls(inf), model, precision='fp32', path=out, model_dir='.').load('checkpoint', with_opt=False)
@@ -387,21 +437,16 @@ def read_views(path):
     return {**run, 'history': history} if finished else None
 
 def run_once(out, **kwargs):
-    "`train(**kwargs)` into `out` once: started, resumed if it stopped, or only read if finished (from `read_views` where its checkpoint is gone); its record (without random states from `read_views`) and summary (`None` if it stopped before writing one)"
+    "`train(**kwargs)` into `out` once: started, resumed if it stopped (before its summary too), or only read if finished (from `read_views` where its checkpoint is gone); its record (without random states from `read_views`) and summary (`None` if it stopped before writing one)"
     if 'resume' in kwargs: raise ValueError("run_once resumes a stopped run by itself: leave out `resume`")
     out = Path(out).expanduser()
     run = read_run(out) if (out/'checkpoint.pth').exists() else read_views(out)
     if run is not None: check_settings(out, run['settings'], {**train_defaults(), **kwargs})
-    if run is None or run['epochs_done'] < run['settings']['epochs']:
+    summary = out/'summary.json'
+    if run is None or run['epochs_done'] < run['settings']['epochs'] or (out/'checkpoint.pth').exists() and not summary.exists():
         train(**kwargs, out=out, resume=run is not None)
         run = read_run(out)
-    summary = out/'summary.json'
     return run, json.loads(summary.read_text()) if summary.exists() else None
-
-# %% ../nbs/30_train.ipynb #849a477e
-def time_seconds(t):
-    "Seconds in fastai's `time` column, `'mm:ss'` or `'h:mm:ss'`"
-    return sum(int(o)*60**i for i,o in enumerate(reversed(t.split(':'))))
 
 # %% ../nbs/30_train.ipynb #2637e281
 def arg_parser(func, prog=None, description=None):
@@ -414,6 +459,10 @@ def arg_parser(func, prog=None, description=None):
     return p
 
 # %% ../nbs/30_train.ipynb #db8d5ccc
+def _one_line(msg):
+    "`msg` on one line: each line break, with the indentation around it, made one space; every other space kept, since it may be part of a name"
+    return re.sub(r'[ \t]*[\r\n]+[ \t]*', ' ', msg.strip(' \t\r\n'))
+
 def cli(argv=None):
     "The `resnet_nb_train` command: `train` with options from `argv` (by default the command line)"
     args = vars(arg_parser(train, 'resnet_nb_train', "Train one of chapter 14's models on Imagenette, logging and checkpointing "
@@ -422,9 +471,9 @@ def cli(argv=None):
     try: check_args(args)
     except Exception as e:
         msg = str(e) if isinstance(e, told) else f"{type(e).__name__}: {e}"
-        sys.exit(f"resnet_nb_train: {' '.join(msg.split())}")
+        sys.exit(f"resnet_nb_train: {_one_line(msg)}")
     try: _,summary = train(**args)
-    except told as e: sys.exit(f"resnet_nb_train: {' '.join(str(e).split())}")
+    except told as e: sys.exit(f"resnet_nb_train: {_one_line(str(e))}")
     if not rank_distrib(): print(json_text({k: v for k,v in summary.items() if k != 'args'}))
 
 if __name__ == '__main__' and '__file__' in globals(): cli()
