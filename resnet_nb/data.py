@@ -12,7 +12,6 @@ from fastai.vision.all import *
 
 # %% ../nbs/00_data.ipynb #8c084727
 from fastdownload.core import urldest
-from fastai.data.transforms import _get_files
 import unicodedata
 from PIL import ImageOps
 from torch.utils.data import TensorDataset
@@ -98,11 +97,15 @@ def _shown(name, fmt='{}'):
     # a name with invisible characters or odd spaces is shown spelt out only: its raw form would look like another name
     return f'{fmt.format(name)} ({spelt})' if name.isprintable() else spelt
 
+def _alike(names):
+    "The groups of `names` that differ only in invisible characters, spaces, character width or Unicode spelling, each sorted"
+    look = lambda o: ' '.join(unicodedata.normalize('NFKC', ''.join(c for c in o if unicodedata.category(c) != 'Cf')).split())
+    return [g for g in groupby(sorted(names), look).values() if len(g) > 1]
+
 def _alike_note(names):
     "A sentence for a message that lists folder `names`: which of them differ only in invisible characters, spaces or character width, and that names that look the same are different; '' if all are `_plain`"
     if all(map(_plain, names)): return ''
-    look = lambda o: ' '.join(unicodedata.normalize('NFKC', ''.join(c for c in o if unicodedata.category(c) != 'Cf')).split())
-    alike = [' and '.join(map(_shown, g)) for g in groupby(sorted(names), look).values() if len(g) > 1]
+    alike = [' and '.join(map(_shown, g)) for g in _alike(names)]
     return (''.join(f' {o} look alike but are different names.' for o in alike) +
             " Names in quotes are spelt out, each character but printable ASCII by its code point: names that look the same"
             " but are spelt differently are different folders. Rename them to one spelling.")
@@ -113,12 +116,16 @@ def _loops(link):
     here,there = Path(os.path.realpath(os.path.dirname(link))),Path(os.path.realpath(link))
     return there == here or there in here.parents
 
+def _image_files(folder, names):
+    "The files `names` in `folder` that fastai's `get_image_files` takes: not hidden, their extension in `image_extensions` (any case)"
+    return L(Path(folder)/o for o in names if not o.startswith('.') and f".{o.split('.')[-1].lower()}" in image_extensions)
+
 def _images_in(top, follow):
     "Image files under folder `top` by fastai's `get_image_files` rules (no hidden files or folders, `os.walk`'s order); links to folders followed only directly inside `top`, and only if `follow` and they don't `_loops`"
     res = L()
     for p,d,f in os.walk(top, followlinks=follow):
         d[:] = [o for o in d if not o.startswith('.') and not (os.path.islink(q := os.path.join(p, o)) and (not follow or p != os.fspath(top) or _loops(q)))]
-        res += _get_files(p, f, image_extensions)
+        res += _image_files(p, f)
     return res
 
 def _read_and_stray(path, splits):
@@ -127,7 +134,7 @@ def _read_and_stray(path, splits):
     with os.scandir(path) as entries: entries = list(entries)
     for e in entries:
         if e.name.startswith('.'): continue
-        if not e.is_dir(): stray += _get_files(path, [e.name], image_extensions)
+        if not e.is_dir(): stray += _image_files(path, [e.name])
         elif e.name in splits and not (e.is_symlink() and _loops(e.path)):
             for f in _images_in(e.path, follow=True): (read if f.parent.parent == Path(e.path) else stray).append(f)
         elif not e.is_symlink(): stray += _images_in(e.path, follow=False)
@@ -167,6 +174,25 @@ def get_image_subset(path, n_train=20, n_valid=10, valid_name='val', train_name=
     return balanced_subset(split_images(path, (train_name, valid_name)), n_train, n_valid, valid_name)
 
 # %% ../nbs/00_data.ipynb #b956f0ba
+def _check_apart(path, files):
+    "Refuse `files` (`split_images` of `path`) where two splits' class folders are one folder through a link: validating on the training images measures nothing"
+    split_of = {}
+    for d in dict.fromkeys(f.parent for f in files):
+        seen = split_of.setdefault(os.path.realpath(d), d)
+        if seen.parent != d.parent:
+            raise ValueError(f"{path}: {_shown(str(seen.relative_to(path)))} and {_shown(str(d.relative_to(path)))} are one folder, through a link, "
+                             "so the model would be validated on images it trained on, which measures nothing: give each split its own images.")
+
+def _alike_classes(path, files, splits):
+    "A warning for class folders of one split in `path` whose names look alike (`_alike`), '' if none: names that differ are different classes, spellings of one Unicode name are one"
+    groups = {}
+    for s in splits:
+        for g in _alike({f.parent.name for f in files if f.parent.parent.name == s}): groups.setdefault(tuple(g), []).append(f'{s}/')
+    said = [f"{' and '.join(map(_shown, g))} in {' and '.join(ss)} " +
+            ('are one name spelt in different ways, so they are read as one class' if len({unicodedata.normalize('NFC', o) for o in g}) == 1
+             else 'look alike but are different names, so they are read as different classes') for g,ss in groups.items()]
+    return f"{path}: the class folders {'; '.join(said)}. Rename them to one spelling." if said else ''
+
 def data_path(source, splits=('train', 'val')):
     "Folder for `source`: a `URLs` address or name (fetched with `untar_data`), or a local folder; checked to hold images of the same classes in each of `splits`"
     if isinstance(source, str) and source.isupper() and isinstance(getattr(URLs, source, None), str): source = getattr(URLs, source)
@@ -194,6 +220,7 @@ def data_path(source, splits=('train', 'val')):
             held = f" ({path} holds {', '.join(there[:10])}{', ...' if len(there) > 10 else ''})" if there else ''
             raise FileNotFoundError(f"{path/split} has no images: expected one folder of images per class in each of "
                                     f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`{held}.{_alike_note({*dirs, split})}")
+    _check_apart(path, files)
     every = set.union(*classes.values())
     note = _alike_note(every - set.intersection(*classes.values()))
     gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(map(_shown, sorted(every - c)))})" for s,c in classes.items() if every - c]
@@ -205,6 +232,7 @@ def data_path(source, splits=('train', 'val')):
                                 f"validated on its images ({', '.join(map(_shown, unseen))}). Give {path/splits[0]} a folder for every class.{note}")
     if gaps: warnings.warn(f"{'; '.join(gaps)}: a class missing from the validation images is never measured. "
                            f"Give every split a folder for every class.{note}")
+    if alike := _alike_classes(path, files, splits): warnings.warn(alike)
     if stray: warnings.warn(_stray_message(path, stray, splits))
     return path
 

@@ -86,12 +86,13 @@ def _listed(names):
     "`names` as a list in words: 'a', 'a and b', 'a, b and c'"
     return ' and '.join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
+_readers = {'checkpoint.json': lambda p: json.loads(p.read_text()), 'history.csv': lambda p: pd.read_csv(p).to_dict('records')}
+
 def _views_held(out):
     "How many epochs `checkpoint.json` and `history.csv` in folder `out` hold, each `None` where it is missing or can't be read"
-    count = {'checkpoint.json': lambda p: json.loads(p.read_text())['epochs_done'], 'history.csv': lambda p: len(pd.read_csv(p))}
     held = {}
-    for name,f in count.items():
-        try: held[name] = f(out/name)
+    for name,epochs in (('checkpoint.json', lambda run: run['epochs_done']), ('history.csv', len)):
+        try: held[name] = epochs(_readers[name](out/name))
         except Exception: held[name] = None
     return held
 
@@ -150,7 +151,7 @@ class Checkpoint(Callback):
     def after_epoch(self):
         if self.epoch < self.record['epochs_done']: return  # an epoch that a resumed run skips
         bad = nonfinite(get_model(self.model).state_dict()) + nonfinite(self.opt.state_dict())
-        if bad: raise diverged(self.path, f"after epoch {self.epoch}, {bad} of the model's and optimizer's tensors hold NaN or infinity",
+        if bad: raise diverged(self.path, f"after epoch {self.epoch + 1} of {self.n_epoch} (the table's row {self.epoch}), {bad} of the model's and optimizer's tensors hold NaN or infinity",
                                self.record['settings'].get('lr'))
         row = dict(zip(self.recorder.metric_names, self.recorder.log))
         self.record = {**self.record, 'epochs_done': self.epoch + 1, 'history': self.record['history'] + [row], **epoch_state(self.learn)}
@@ -324,8 +325,8 @@ class StopOnNaN(TerminateOnNaNCallback):
     def after_batch(self):
         try: super().after_batch()
         except CancelFitException:
-            self.stopped = (f"the {'training' if self.training else 'validation'} loss became {self.loss.item()} in epoch {self.epoch} "
-                            f"(batch {self.iter + 1} of {self.n_iter})")
+            self.stopped = (f"the {'training' if self.training else 'validation'} loss became {self.loss.item()} in epoch {self.epoch + 1} of {self.n_epoch} "
+                            f"(the table's row {self.epoch}, batch {self.iter + 1} of {self.n_iter})")
             raise
 
 # %% ../nbs/30_train.ipynb #b5fb41a4
@@ -431,7 +432,7 @@ def read_views(path):
     path = Path(path)
     if not ((path/'checkpoint.json').exists() and (path/'history.csv').exists()): return None
     try:
-        run,history = json.loads((path/'checkpoint.json').read_text()),pd.read_csv(path/'history.csv').to_dict('records')
+        run,history = (read(path/name) for name,read in _readers.items())
         finished = run['epochs_done'] >= run['settings']['epochs'] and len(history) == run['epochs_done']
     except Exception as e: raise ValueError(f"{path}'s checkpoint.json and history.csv can't be read as a run's ({type(e).__name__}: {e}): start a new run in another folder") from e
     return {**run, 'history': history} if finished else None
