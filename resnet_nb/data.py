@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['imagenette_names', 'deep_modes', 'rgb_modes', 'imagenette_label', 'get_data', 'is_quick', 'quick', 'quick_dir',
-           'split_images', 'balanced_subset', 'get_image_subset', 'data_path', 'open_rgb', 'PILImageRGB', 'PILImageL',
-           'check_images', 'check_batches', 'check_flip_only', 'load_image', 'image_tensors', 'tensor_data']
+           'split_images', 'balanced_subset', 'get_image_subset', 'data_files', 'data_path', 'open_rgb', 'PILImageRGB',
+           'PILImageL', 'check_images', 'check_batches', 'check_flip_only', 'load_image', 'image_tensors',
+           'tensor_data']
 
 # %% ../nbs/00_data.ipynb #8de1df81
 from fastai.vision.all import *
@@ -31,13 +32,13 @@ def imagenette_label(o):
 def get_data(source, presize, resize, bs=128, flip_only=False):
     "The chapter's Imagenette `DataLoaders` from `source` (see `data_path`): items cropped to `presize`, augmented batches of `resize` px; every image checked first (`check_images`); `flip_only` for the leaderboard's `Resize(presize)` and flips"
     if flip_only: check_flip_only(presize, resize)
-    path = data_path(source)
+    path,files = data_files(source)
     full = dict(data=path.name, presize=presize, resize=resize, bs=bs, images='all')
     used = {**full, 'presize': max(presize//2, 1), 'resize': max(resize//2, 1), 'bs': min(bs, 64), 'images': '20 + 10 per class'} if is_quick() else full
     if used is not full:
         print(f"Quick mode: 20 training and 10 validation images per class, items {used['presize']} px, batches of "
               f"{used['bs']} at {used['resize']} px (the full run: every image, {presize} px, {bs} at {resize} px)")
-    files,splitter = split_images(path) if used is full else get_image_subset(path),GrandparentSplitter(valid_name='val')
+    files,splitter = files if used is full else balanced_subset(files),GrandparentSplitter(valid_name='val')
     check_batches(len(splitter(files)[0]), used['bs'])
     check_images(files)
     dls = DataBlock(
@@ -174,27 +175,27 @@ def get_image_subset(path, n_train=20, n_valid=10, valid_name='val', train_name=
     return balanced_subset(split_images(path, (train_name, valid_name)), n_train, n_valid, valid_name)
 
 # %% ../nbs/00_data.ipynb #b956f0ba
-def _check_apart(path, files):
-    "Refuse `files` (`split_images` of `path`) where two splits' class folders are one folder through a link: validating on the training images measures nothing"
+def _check_apart(path, dirs):
+    "Refuse class folders `dirs` of `path`'s splits where two splits' class folders are one folder through a link: validating on the training images measures nothing"
     split_of = {}
-    for d in dict.fromkeys(f.parent for f in files):
+    for d in dirs:
         seen = split_of.setdefault(os.path.realpath(d), d)
         if seen.parent != d.parent:
             raise ValueError(f"{path}: {_shown(str(seen.relative_to(path)))} and {_shown(str(d.relative_to(path)))} are one folder, through a link, "
                              "so the model would be validated on images it trained on, which measures nothing: give each split its own images.")
 
-def _alike_classes(path, files, splits):
-    "A warning for class folders of one split in `path` whose names look alike (`_alike`), '' if none: names that differ are different classes, spellings of one Unicode name are one"
+def _alike_classes(path, dirs, splits):
+    "A warning for class folders `dirs` of one split in `path` whose names look alike (`_alike`), '' if none: names that differ are different classes, spellings of one Unicode name are one"
     groups = {}
     for s in splits:
-        for g in _alike({f.parent.name for f in files if f.parent.parent.name == s}): groups.setdefault(tuple(g), []).append(f'{s}/')
+        for g in _alike({d.name for d in dirs if d.parent.name == s}): groups.setdefault(tuple(g), []).append(f'{s}/')
     said = [f"{' and '.join(map(_shown, g))} in {' and '.join(ss)} " +
             ('are one name spelt in different ways, so they are read as one class' if len({unicodedata.normalize('NFC', o) for o in g}) == 1
              else 'look alike but are different names, so they are read as different classes') for g,ss in groups.items()]
     return f"{path}: the class folders {'; '.join(said)}. Rename them to one spelling." if said else ''
 
-def data_path(source, splits=('train', 'val')):
-    "Folder for `source`: a `URLs` address or name (fetched with `untar_data`), or a local folder; checked to hold images of the same classes in each of `splits`"
+def data_files(source, splits=('train', 'val')):
+    "Folder for `source`: a `URLs` address or name (fetched with `untar_data`), or a local folder, checked to hold images of the same classes in each of `splits`; and those images, the ones `split_images` reads, from one walk of the folder"
     if isinstance(source, str) and source.isupper() and isinstance(getattr(URLs, source, None), str): source = getattr(URLs, source)
     url = isinstance(source, str) and '://' in source
     layout = ' and '.join(f'`{o}/`' for o in splits)
@@ -211,16 +212,17 @@ def data_path(source, splits=('train', 'val')):
         raise FileNotFoundError(f"No folder {path}: pass a `URLs` address such as `URLs.IMAGENETTE_160` or its name, `IMAGENETTE_160`, "
                                 f"or a folder that holds {layout}.")
     files,stray = _read_and_stray(path, splits)
+    dirs = list(dict.fromkeys(f.parent for f in files))
     classes = {}
     for split in splits:
-        classes[split] = {unicodedata.normalize('NFC', f.parent.name) for f in files if f.parent.parent.name == split}
+        classes[split] = {unicodedata.normalize('NFC', d.name) for d in dirs if d.parent.name == split}
         if not classes[split]:
             dirs = [o.name for o in path.iterdir() if o.is_dir() and not o.name.startswith('.')]
             there = [_shown(o + '/', '`{}`') for o in sorted(dirs)]
             held = f" ({path} holds {', '.join(there[:10])}{', ...' if len(there) > 10 else ''})" if there else ''
             raise FileNotFoundError(f"{path/split} has no images: expected one folder of images per class in each of "
                                     f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`{held}.{_alike_note({*dirs, split})}")
-    _check_apart(path, files)
+    _check_apart(path, dirs)
     every = set.union(*classes.values())
     note = _alike_note(every - set.intersection(*classes.values()))
     gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(map(_shown, sorted(every - c)))})" for s,c in classes.items() if every - c]
@@ -232,9 +234,13 @@ def data_path(source, splits=('train', 'val')):
                                 f"validated on its images ({', '.join(map(_shown, unseen))}). Give {path/splits[0]} a folder for every class.{note}")
     if gaps: warnings.warn(f"{'; '.join(gaps)}: a class missing from the validation images is never measured. "
                            f"Give every split a folder for every class.{note}")
-    if alike := _alike_classes(path, files, splits): warnings.warn(alike)
+    if alike := _alike_classes(path, dirs, splits): warnings.warn(alike)
     if stray: warnings.warn(_stray_message(path, stray, splits))
-    return path
+    return path,files
+
+def data_path(source, splits=('train', 'val')):
+    "Folder for `source`: a `URLs` address or name (fetched with `untar_data`), or a local folder; checked to hold images of the same classes in each of `splits` (`data_files`)"
+    return data_files(source, splits)[0]
 
 # %% ../nbs/00_data.ipynb #c2031aa1
 deep_modes = ('I;16', 'I;16L', 'I;16B', 'I;16N')
@@ -334,10 +340,10 @@ def image_tensors(files, size, n_workers=defaults.cpus):
 # %% ../nbs/00_data.ipynb #7b9306ad
 def tensor_data(source, size=32, bs=128):
     "Imagenette from `source` (see `data_path`) as in-memory `DataLoaders` of `size` px images; a balanced subset in quick mode"
-    path = data_path(source)
+    path,files = data_files(source)
     quick_mode = is_quick()
     if quick_mode: print(f'Quick mode: 20 training and 10 validation images per class (the full run: every image), at {size} px')
-    files = get_image_subset(path) if quick_mode else split_images(path)
+    if quick_mode: files = balanced_subset(files)
     files = L(sorted(files))
     labels = files.map(imagenette_label)
     vocab = CategoryMap(labels)

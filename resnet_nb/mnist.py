@@ -13,8 +13,8 @@ from .data import *
 def get_mnist(bs=256):
     "MNIST `DataLoaders` as in chapter 13: one grey channel (`PILImageL`), split by the `training` and `testing` folders (only their `<class>/*` images are read, `split_images`); a balanced subset in quick mode"
     splits = ('training', 'testing')
-    path = data_path(URLs.MNIST, splits)
-    files = get_image_subset(path, n_train=50, n_valid=20, valid_name='testing', train_name='training') if is_quick() else split_images(path, splits)
+    files = data_files(URLs.MNIST, splits)[1]
+    if is_quick(): files = balanced_subset(files, n_train=50, n_valid=20, valid_name='testing')
     return DataBlock(
         blocks=(ImageBlock(cls=PILImageL), CategoryBlock), splitter=GrandparentSplitter(*splits),
         get_y=parent_label, batch_tfms=Normalize(),
