@@ -217,11 +217,11 @@ def data_files(source, splits=('train', 'val')):
     for split in splits:
         classes[split] = {unicodedata.normalize('NFC', d.name) for d in dirs if d.parent.name == split}
         if not classes[split]:
-            dirs = [o.name for o in path.iterdir() if o.is_dir() and not o.name.startswith('.')]
-            there = [_shown(o + '/', '`{}`') for o in sorted(dirs)]
+            names = [o.name for o in path.iterdir() if o.is_dir() and not o.name.startswith('.')]
+            there = [_shown(o + '/', '`{}`') for o in sorted(names)]
             held = f" ({path} holds {', '.join(there[:10])}{', ...' if len(there) > 10 else ''})" if there else ''
             raise FileNotFoundError(f"{path/split} has no images: expected one folder of images per class in each of "
-                                    f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`{held}.{_alike_note({*dirs, split})}")
+                                    f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`{held}.{_alike_note({*names, split})}")
     _check_apart(path, dirs)
     every = set.union(*classes.values())
     note = _alike_note(every - set.intersection(*classes.values()))
