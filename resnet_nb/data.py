@@ -250,7 +250,10 @@ def _rgb(im, name, mode='RGB'):
     "PIL image `im` by `open_rgb`'s rules: its mode checked, upright by its EXIF orientation, 16-bit scaled by 1/257, 8-bit RGB, then `mode`; `name` says what it is in an error"
     if im.mode not in rgb_modes:
         raise ValueError(f"{name} is a mode {im.mode} image, which has no faithful 8-bit {mode} version: convert it to 8 or 16 bits per channel (PNG or JPEG)")
+    if 0 in im.size: raise ValueError(f"{name} is {im.width}x{im.height} pixels: it holds no image, give one at least a pixel high and wide")
     im = ImageOps.exif_transpose(im)
+    # PIL converts premultiplied grey only to LA
+    if im.mode == 'La': im = im.convert('LA')
     if im.mode in deep_modes: im = Image.fromarray((np.asarray(im)/257).round().astype(np.uint8))
     # grey by way of RGB, so that an image's grey is the grey of its RGB version whatever its mode
     if im.mode != mode: im = im.convert('RGB')
