@@ -141,8 +141,11 @@ def let_go(lock):
     "Remove the lock file `lock` and let go of it, if this process holds it"
     fd = _held.pop(os.path.realpath(lock), None)
     if fd is None: return
-    Path(lock).unlink(missing_ok=True)  # before letting go, so that a process that opens it next finds no file
-    os.close(fd)
+    # removed before letting go, so that a process that opens it next finds no file; a folder that can't be written any more
+    # keeps it, and that is harmless: a lock file that no process holds is free (`lock_holder`)
+    try: Path(lock).unlink(missing_ok=True)
+    except OSError: pass
+    finally: os.close(fd)
 
 # %% ../nbs/07_resume.ipynb #ade56b71
 def _described(o):
