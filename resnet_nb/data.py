@@ -117,45 +117,94 @@ def _loops(link):
     here,there = Path(os.path.realpath(os.path.dirname(link))),Path(os.path.realpath(link))
     return there == here or there in here.parents
 
-def _image_files(folder, names):
-    "The files `names` in `folder` that fastai's `get_image_files` takes: not hidden, their extension in `image_extensions` (any case)"
-    return L(Path(folder)/o for o in names if not o.startswith('.') and f".{o.split('.')[-1].lower()}" in image_extensions)
+def _is_image(name):
+    "Whether file name `name` is one fastai's `get_image_files` takes: not hidden, its extension in `image_extensions` (any case)"
+    return not name.startswith('.') and f".{name.split('.')[-1].lower()}" in image_extensions
 
-def _images_in(top, follow):
-    "Image files under folder `top` by fastai's `get_image_files` rules (no hidden files or folders, `os.walk`'s order); links to folders followed only directly inside `top`, and only if `follow` and they don't `_loops`"
-    res = L()
-    for p,d,f in os.walk(top, followlinks=follow):
-        d[:] = [o for o in d if not o.startswith('.') and not (os.path.islink(q := os.path.join(p, o)) and (not follow or p != os.fspath(top) or _loops(q)))]
-        res += _image_files(p, f)
+def _entries(folder):
+    "The entries of `folder` (`os.DirEntry`s, in `os.scandir`'s order, which is `os.walk`'s) but hidden ones, each with whether it is a folder, through a link too; none if `folder` can't be read, as `os.walk` skips it"
+    try:
+        with os.scandir(folder) as it: entries = [e for e in it if not e.name.startswith('.')]
+    except OSError: return []
+    def is_dir(e):
+        try: return e.is_dir()
+        except OSError: return False
+    return [(e, is_dir(e)) for e in entries]
+
+def _scan(folder, links):
+    "The image files (`os.DirEntry`s) and the subfolders (paths) directly inside `folder`; each link to a folder in it is added to `links` instead"
+    files,dirs = [],[]
+    for e,is_dir in _entries(folder):
+        if not is_dir:
+            if _is_image(e.name): files.append(e)
+        elif e.is_symlink(): links.append(Path(e.path))
+        else: dirs.append(e.path)
+    return files,dirs
+
+def _images_in(top, links):
+    "Image files under folder `top` by fastai's `get_image_files` rules (no hidden files or folders, `os.walk`'s order), following no link to a folder: each one met is added to `links`"
+    res,todo = L(),[top]
+    while todo:
+        files,dirs = _scan(todo.pop(), links)
+        res += [Path(e.path) for e in files]
+        todo += reversed(dirs)
     return res
 
+def _file_ids(folder, files):
+    "The (device, inode) of each of image `files` (`os.DirEntry`s) of `folder`, links followed, None for a broken link: a plain file's from `os.scandir` and its folder's device, at no cost, and one `os.stat` for a link"
+    dev = os.stat(folder).st_dev
+    def one(e):
+        if not e.is_symlink(): return dev,e.inode()
+        try: st = os.stat(e.path)
+        except OSError: return None
+        return st.st_dev,st.st_ino
+    return [one(e) for e in files]
+
 def _read_and_stray(path, splits):
-    "The images under `path` directly inside a `<split>/<class>/` folder of `splits`, and all the others; only `splits` are walked through links (to class folders), every other folder without following one"
-    read,stray = L(),L()
-    with os.scandir(path) as entries: entries = list(entries)
-    for e in entries:
-        if e.name.startswith('.'): continue
-        if not e.is_dir(): stray += _image_files(path, [e.name])
+    "The images under `path` directly inside a `<split>/<class>/` folder of `splits`, all the other images, the links to folders not followed, and each read image's (device, inode); only `splits` are walked through links (to class folders), every other folder without following one"
+    read,stray,links,ids = L(),L(),[],[]
+    for e,is_dir in _entries(path):
+        if not is_dir:
+            if _is_image(e.name): stray.append(Path(e.path))
         elif e.name in splits and not (e.is_symlink() and _loops(e.path)):
-            for f in _images_in(e.path, follow=True): (read if f.parent.parent == Path(e.path) else stray).append(f)
-        elif not e.is_symlink(): stray += _images_in(e.path, follow=False)
-    return read,stray
+            for c,c_dir in _entries(e.path):
+                if not c_dir:
+                    if _is_image(c.name): stray.append(Path(c.path))
+                elif c.is_symlink() and _loops(c.path): links.append(Path(c.path))
+                else:
+                    files,dirs = _scan(c.path, links)
+                    read += [Path(o.path) for o in files]
+                    ids += _file_ids(c.path, files)
+                    for d in dirs: stray += _images_in(d, links)
+        elif e.is_symlink(): links.append(Path(e.path))
+        else: stray += _images_in(e.path, links)
+    return read,stray,links,ids
 
 def split_images(path, splits=('train', 'val')):
     "The images directly inside a class folder of each of `splits` in `path` (`train/<class>/*`, `val/<class>/*`): the only ones read"
     return _read_and_stray(Path(path), tuple(splits))[0]
 
-def _stray_message(path, stray, splits):
-    "One line naming where the images in `stray` (under `path`, outside `splits`' class folders) are, and how many"
+def _listed(names, n=8):
+    "`names` as a list in a sentence, the first `n` of them: 'a, b and c', 'a, b and 3 more'"
+    names = list(names)
+    if len(names) > n: return f"{', '.join(names[:n])} and {len(names) - n} more"
+    return ' and '.join(filter(None, [', '.join(names[:-1]), names[-1]])) if names else ''
+
+def _stray_message(path, stray, splits, links=()):
+    "One line naming where the images in `stray` (under `path`, outside `splits`' class folders) are, and how many, and the `links` to folders that were not followed"
     where = Counter()
     for f in stray:
         p = f.relative_to(path).parts
         where[p[0] if len(p) == 1 else '/'.join(p[:3] if p[0] in splits and len(p) > 3 else p[:1]) + '/'] += 1
     places = [f'{_shown(k)} ({n})' for k,n in sorted(where.items())]
-    more = f' and {len(places) - 8} more places' if len(places) > 8 else ''
     layout = ' and '.join(f'`{o}/<class>/`' for o in splits)
-    return (f"{path}: only the images directly inside {layout} are read; ignored {len(stray)} other image{'s'*(len(stray) != 1)}, "
-            f"in {', '.join(places[:8])}{more}")
+    more = f' and {len(places) - 8} more places' if len(places) > 8 else ''
+    said = [f"ignored {len(stray)} other image{'s'*(len(stray) != 1)}, in {', '.join(places[:8])}{more}"] if stray else []
+    if links:
+        names = [_shown(o + '/') for o in sorted(str(Path(l).relative_to(path)) for l in links)]
+        said.append(f"not followed: {len(links)} link{'s'*(len(links) != 1)} to {'folders' if len(links) != 1 else 'a folder'}, {_listed(names)} "
+                    "(links are followed only as a split's class folders, and never back up, so that no folder is read twice or in a loop)")
+    return f"{path}: only the images directly inside {layout} are read; {'; '.join(said)}"
 
 # %% ../nbs/00_data.ipynb #7b95f122
 def balanced_subset(files, n_train=20, n_valid=10, valid_name='val'):
@@ -184,6 +233,23 @@ def _check_apart(path, dirs):
             raise ValueError(f"{path}: {_shown(str(seen.relative_to(path)))} and {_shown(str(d.relative_to(path)))} are one folder, through a link, "
                              "so the model would be validated on images it trained on, which measures nothing: give each split its own images.")
 
+def _check_shared(path, files, ids, splits):
+    "Refuse image `files` of `path` where one file (one device and inode in `ids`, links followed) is read from two class folders: validated on images it trained on, or one image with two labels"
+    first,pairs = {},[]
+    for f,i in zip(files, ids):
+        if i is not None and (g := first.setdefault(i, f)).parent != f.parent: pairs.append((g, f))
+    # `os.scandir`'s inode is `os.stat`'s on Linux's own file systems, but need not be on every overlay: a match is confirmed
+    shared = Counter((g.parent, f.parent) for g,f in pairs if os.path.samefile(g, f))
+    if not shared: return
+    order = lambda o: (splits.index(o.parent.name), o.name)
+    (a,b),n = min(((tuple(sorted(k, key=order)), n) for k,n in shared.items()), key=lambda o: [order(d) for d in o[0]])
+    one,other = (_shown(str(o.relative_to(path))) for o in (a, b))
+    why = ("so the model would be validated on images it trained on, which measures nothing: give each split its own images" if a.parent != b.parent
+           else "so one image would be trained with two labels: keep each image in one class folder" if unicodedata.normalize('NFC', a.name) != unicodedata.normalize('NFC', b.name)
+           else "so those images would be read twice, in one class: keep each image in one class folder")
+    also = f" ({len(shared) - 1} more pair{'s'*(len(shared) > 2)} of class folders share files too)" if len(shared) > 1 else ''
+    raise ValueError(f"{path}: {one} and {other} share {n} image file{'s'*(n != 1)} (the same files, through symbolic or hard links), {why}.{also}")
+
 def _alike_classes(path, dirs, splits):
     "A warning for class folders `dirs` of one split in `path` whose names look alike (`_alike`), '' if none: names that differ are different classes, spellings of one Unicode name are one"
     groups = {}
@@ -211,7 +277,7 @@ def data_files(source, splits=('train', 'val')):
     if not path.is_dir():
         raise FileNotFoundError(f"No folder {path}: pass a `URLs` address such as `URLs.IMAGENETTE_160` or its name, `IMAGENETTE_160`, "
                                 f"or a folder that holds {layout}.")
-    files,stray = _read_and_stray(path, splits)
+    files,stray,links,ids = _read_and_stray(path, splits)
     dirs = list(dict.fromkeys(f.parent for f in files))
     classes = {}
     for split in splits:
@@ -223,6 +289,7 @@ def data_files(source, splits=('train', 'val')):
             raise FileNotFoundError(f"{path/split} has no images: expected one folder of images per class in each of "
                                     f"{layout}, as in Imagenette's `train/n01440764/*.JPEG`{held}.{_alike_note({*names, split})}")
     _check_apart(path, dirs)
+    _check_shared(path, files, ids, splits)
     every = set.union(*classes.values())
     note = _alike_note(every - set.intersection(*classes.values()))
     gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(map(_shown, sorted(every - c)))})" for s,c in classes.items() if every - c]
@@ -235,7 +302,7 @@ def data_files(source, splits=('train', 'val')):
     if gaps: warnings.warn(f"{'; '.join(gaps)}: a class missing from the validation images is never measured. "
                            f"Give every split a folder for every class.{note}")
     if alike := _alike_classes(path, dirs, splits): warnings.warn(alike)
-    if stray: warnings.warn(_stray_message(path, stray, splits))
+    if stray or links: warnings.warn(_stray_message(path, stray, splits, links))
     return path,files
 
 def data_path(source, splits=('train', 'val')):
