@@ -14,7 +14,7 @@ from fastai.vision.all import *
 # %% ../nbs/00_data.ipynb #8c084727
 from fastdownload.core import urldest
 import unicodedata
-from PIL import ImageOps
+from PIL import ImageOps, UnidentifiedImageError
 from torch.utils.data import TensorDataset
 
 # %% ../nbs/00_data.ipynb #739b2198
@@ -334,10 +334,13 @@ def open_rgb(fn, draft=None, mode='RGB'):
 
 # %% ../nbs/00_data.ipynb #e3100838
 def _memory_rgb(o, mode='RGB'):
-    "PIL image, array or tensor `o` by `open_rgb`'s rules, made `mode`; an array is (h, w) or (h, w, c), a tensor too unless its first dim is 1 to 4 and its last isn't: then (c, h, w)"
+    "PIL image, array or tensor `o` by `open_rgb`'s rules, made `mode`; an array is (h, w) or (h, w, c), a tensor too unless it is a `TensorImage` or its first dim is 1 to 4 and its last isn't: then (c, h, w); a 3-dim tensor whose first and last dims are both 1 to 4 is refused as ambiguous"
     what = f"{'A tensor' if isinstance(o, Tensor) else 'An array'} of shape {tuple(o.shape)} and type {o.dtype}" if isinstance(o, (Tensor, ndarray)) else 'A PIL image'
     if isinstance(o, Tensor):
         o = o.detach().cpu()
+        if o.ndim == 3 and not isinstance(o, TensorImage) and max(o.shape[0], o.shape[-1]) <= 4:
+            raise ValueError(f"{what} could be (channels, height, width) or (height, width, channels): give it as a `TensorImage` "
+                             "(channels first) or as an array (channels last)")
         if o.ndim == 3 and (isinstance(o, TensorImage) or o.shape[0] <= 4 < o.shape[-1]): o = o.permute(1, 2, 0)
         o = (o.float() if o.dtype == torch.bfloat16 else o).numpy()
     if isinstance(o, ndarray):
@@ -361,7 +364,13 @@ class PILImageRGB(PILImage):
         if isinstance(fn, (Image.Image, ndarray, Tensor)): return cls(_memory_rgb(fn, mode))
         if not isinstance(fn, (str, os.PathLike)) and not hasattr(fn, 'read'):
             raise TypeError(f"A {type(fn).__name__} is not an image: give a file's path or bytes, a PIL image, an array or a tensor")
-        return cls(open_rgb(fn, mode=mode))
+        name = fn if isinstance(fn, (str, os.PathLike)) else 'The image file read from memory'
+        try: return cls(open_rgb(fn, mode=mode))
+        except UnidentifiedImageError as e:
+            raise ValueError(f"{name} is not an image file PIL can read (empty, cut short, or another kind of file): give a JPEG, PNG or other image file") from e
+        except OSError as e:
+            if isinstance(e, (FileNotFoundError, PermissionError, IsADirectoryError)): raise
+            raise ValueError(f"{name} can't be decoded in full ({e}): it is probably cut short, give the whole file") from e
 
 class PILImageL(PILImageRGB, PILImageBW):
     "fastai's `PILImageBW` (one grey channel, shown in greys) made by `PILImageRGB.create`: every input 8-bit grey (mode `L`) by `open_rgb`'s rules"
