@@ -125,7 +125,10 @@ def saving(out):
         cause = e.strerror or str(e)
         if e.errno in errno.errorcode: cause += f' ({errno.errorcode[e.errno]})'
         space = {errno.ENOSPC: 'free some space', errno.EDQUOT: 'free some space in your quota'}
-        fix = {**space, errno.EFBIG: 'raise the file-size limit (`ulimit -f`)'}.get(e.errno, 'mend that')
+        fixes = {**space, errno.EFBIG: 'raise the file-size limit (`ulimit -f`)', errno.EROFS: f'make {out} writable again',
+                 errno.EACCES: f'make {out} writable again', errno.EPERM: f'make {out} writable again (`lsattr`, `chattr -i` for a file made immutable)',
+                 errno.ENOENT: f'make sure nothing removes {out} while the run writes into it'}
+        fix = fixes.get(e.errno, 'mend the cause')
         raise RunError(f"writing the run's files into {out} failed ({cause}); {_kept_files(out, fix, elsewhere=e.errno in space)}") from e
 
 class Checkpoint(Callback):
