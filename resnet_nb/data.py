@@ -131,12 +131,17 @@ def _entries(folder):
         except OSError: return False
     return [(e, is_dir(e)) for e in entries]
 
+def _broken(e):
+    "Whether `os.DirEntry` `e` is a link that leads to nothing"
+    return e.is_symlink() and not os.path.exists(e.path)
+
 def _scan(folder, links):
-    "The image files (`os.DirEntry`s) and the subfolders (paths) directly inside `folder`; each link to a folder in it is added to `links` instead"
+    "The image files (`os.DirEntry`s) and the subfolders (paths) directly inside `folder`; each link in it to a folder, or to nothing (broken), is added to `links` instead"
     files,dirs = [],[]
     for e,is_dir in _entries(folder):
         if not is_dir:
             if _is_image(e.name): files.append(e)
+            elif _broken(e): links.append(Path(e.path))
         elif e.is_symlink(): links.append(Path(e.path))
         else: dirs.append(e.path)
     return files,dirs
@@ -166,10 +171,12 @@ def _read_and_stray(path, splits):
     for e,is_dir in _entries(path):
         if not is_dir:
             if _is_image(e.name): stray.append(Path(e.path))
+            elif _broken(e): links.append(Path(e.path))
         elif e.name in splits and not (e.is_symlink() and _loops(e.path)):
             for c,c_dir in _entries(e.path):
                 if not c_dir:
                     if _is_image(c.name): stray.append(Path(c.path))
+                    elif _broken(c): links.append(Path(c.path))
                 elif c.is_symlink() and _loops(c.path): links.append(Path(c.path))
                 else:
                     files,dirs = _scan(c.path, links)
@@ -191,7 +198,7 @@ def _listed(names, n=8):
     return ' and '.join(filter(None, [', '.join(names[:-1]), names[-1]])) if names else ''
 
 def _stray_message(path, stray, splits, links=()):
-    "One line naming where the images in `stray` (under `path`, outside `splits`' class folders) are, and how many, and the `links` to folders that were not followed"
+    "One line naming where the images in `stray` (under `path`, outside `splits`' class folders) are, and how many, and the `links` to folders that were not followed or that lead nowhere"
     where = Counter()
     for f in stray:
         p = f.relative_to(path).parts
@@ -200,6 +207,11 @@ def _stray_message(path, stray, splits, links=()):
     layout = ' and '.join(f'`{o}/<class>/`' for o in splits)
     more = f' and {len(places) - 8} more places' if len(places) > 8 else ''
     said = [f"ignored {len(stray)} other image{'s'*(len(stray) != 1)}, in {', '.join(places[:8])}{more}"] if stray else []
+    gone = [l for l in links if not os.path.exists(l)]
+    if gone:
+        names = [_shown(o) for o in sorted(str(Path(l).relative_to(path)) for l in gone)]
+        said.append(f"{len(gone)} broken link{'s'*(len(gone) != 1)}, {_listed(names)} (a link whose target is gone: mend or remove it)")
+    links = [l for l in links if os.path.exists(l)]
     if links:
         names = [_shown(o + '/') for o in sorted(str(Path(l).relative_to(path)) for l in links)]
         said.append(f"not followed: {len(links)} link{'s'*(len(links) != 1)} to {'folders' if len(links) != 1 else 'a folder'}, {_listed(names)} "
