@@ -304,6 +304,9 @@ def data_files(source, splits=('train', 'val')):
     _check_shared(path, files, ids, splits)
     every = set.union(*classes.values())
     note = _alike_note(every - set.intersection(*classes.values()))
+    lost = sorted(l for l in links if l.parent.parent == path and l.parent.name in splits and not os.path.exists(l))
+    if lost: note += (f" {_listed([_shown(str(l.relative_to(path))) for l in lost])} {'is a link' if len(lost) == 1 else 'are links'}"
+                      f" whose target is gone: mend {'it' if len(lost) == 1 else 'them'} first.")
     gaps = [f"{path/s} lacks {len(every - c)} of the {len(every)} classes ({', '.join(map(_shown, sorted(every - c)))})" for s,c in classes.items() if every - c]
     if gaps and url:
         raise FileNotFoundError(f"{'; '.join(gaps)}: the archive was unpacked only in part. Delete {path} and run again to unpack it afresh.")

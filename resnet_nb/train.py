@@ -24,6 +24,7 @@ from .resume import *
 from .models import archs
 from .leaderboard import leaderboard_archs, leaderboard_model, acts, pools, opt_funcs, schedules
 from .topk import top_k_accuracy
+from .data import _listed
 
 # %% ../nbs/30_train.ipynb #8222fa21
 class RunError(Exception):
@@ -81,10 +82,6 @@ def diverged(out, what, lr=None):
     if not kept: return RunError(f"{what}, so the run stopped before it saved an epoch: start again with {lower}")
     return RunError(f"{what}, so the run stopped: its checkpoint of {kept[0]} epoch{'s'*(kept[0] != 1)} in {out} is kept, "
                     f"and resuming it would go the same way: start again with {lower} in another --out")
-
-def _listed(names):
-    "`names` as a list in words: 'a', 'a and b', 'a, b and c'"
-    return ' and '.join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 _readers = {'checkpoint.json': lambda p: json.loads(p.read_text()), 'history.csv': lambda p: pd.read_csv(p).to_dict('records')}
 
