@@ -83,7 +83,10 @@ class TidyLearner(Learner):
 
     @delegates(Learner.lr_find)
     def lr_find(self, *args, **kwargs):
-        "`Learner.lr_find`, leaving no empty `model_dir` behind"
+        "`Learner.lr_find`, leaving no empty `model_dir` behind; in quick mode (`is_quick`) 20 steps instead of 100 unless `num_it` is given"
+        if is_quick() and len(args) < 3 and 'num_it' not in kwargs:
+            kwargs['num_it'] = 20
+            print("Quick mode: lr_find tries 20 learning rates (the full run: fastai's 100)")
         d = (self.path/self.model_dir).absolute()
         made,had = [p for p in [d, *d.parents] if not p.exists()],set(d.iterdir()) if d.exists() else set()
         try: return super().lr_find(*args, **kwargs)
